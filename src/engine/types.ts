@@ -1,0 +1,210 @@
+/**
+ * The shapes every part of tap-bigcommerce agrees on: stream definitions (the
+ * registry in `streams/`), table schemas (what discovery derives from them), sync
+ * events (what the engine yields to hosts and destinations) and state.
+ *
+ * Data flows one way: registry → engine → host/destination.
+ */
+
+/** A JSON Schema fragment, as derived from BigCommerce's OpenAPI descriptions. */
+export interface JsonSchema {
+  type?: string | string[];
+  format?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  additionalProperties?: boolean | JsonSchema;
+  [key: string]: unknown;
+}
+
+/** How a list endpoint pages. */
+export type PaginationStyle =
+  /** v2: `page`/`limit`, a bare JSON array, `204 No Content` (or `[]`, or a short page) at the end. */
+  | "v2-page"
+  /** v2: keyset on `min_id` (coupons): ask for ids above the last one seen. */
+  | "v2-keyset"
+  /** v3: `page`/`limit` with the `{data, meta.pagination}` envelope. */
+  | "v3-offset"
+  /** v3: `after` cursor with `meta.cursor_pagination`. */
+  | "v3-cursor"
+  /** A single object, not a list (v2 `/store`). */
+  | "single";
+
+/** The incremental cursor of a stream. */
+export interface CursorSpec {
+  /** Record field that carries the cursor, e.g. `date_modified`. */
+  field: string;
+  /** Query parameter that filters on it (inclusive lower bound), e.g. `min_date_modified` or `date_modified:min`. */
+  filter: string;
+  /** Query parameter for the upper bound (`end_date`), e.g. `max_date_modified`. */
+  upperFilter?: string;
+  /**
+   * Query parameters that order the list by the cursor ascending, e.g. `{ sort: "date_modified:asc" }`
+   * (v2) or `{ sort: "date_modified", direction: "asc" }` (v3 catalog). With them the engine
+   * reads by seeking on the cursor and can bookmark after every page; without them the
+   * bookmark moves only when the stream completes.
+   */
+  sort?: Record<string, string>;
+  /** When there is no bookmark yet, read everything instead of starting at `start_date`. */
+  firstRunIgnoresStartDate?: boolean;
+}
+
+/** A condition on a parent record, for child streams that cost a request per parent. */
+export interface ParentCondition {
+  /** Parent field (dotted path) to test. */
+  field: string;
+  /** `nonzero`: a number or numeric string other than 0; `nonempty`: not null, "" or []. */
+  is: "nonzero" | "nonempty";
+}
+
+/** Where a child stream's rows come from. */
+export type ChildSource =
+  /** Arrays already inside the parent record (possibly because of `include=` on the parent's request). */
+  | {
+    kind: "inline";
+    /** Paths inside the parent record; `[]` fans out over an array, e.g. `consignments.shipping[].line_items[]`. */
+    paths: string[];
+    /** Fields of the inline object left out of the child row (they belong to another table). */
+    omit?: string[];
+    /**
+     * When an object on the way carries this key (BigCommerce's `__warning__` on a
+     * consignment with more than 50 line items), the inline rows are incomplete: read
+     * `path` for that parent instead.
+     */
+    fallback?: { marker: string; api: "v2" | "v3"; path: string; pagination: PaginationStyle };
+  }
+  /** One request (paged) per parent record: `path` with `{field}` placeholders filled from the parent. */
+  | {
+    kind: "subresource";
+    api: "v2" | "v3";
+    path: string;
+    pagination: PaginationStyle;
+    /** Only ask for parents that satisfy this; the rest have no rows by definition. */
+    when?: ParentCondition;
+    /** Fixed query parameters. */
+    params?: Record<string, string>;
+  };
+
+/** How a child stream hangs off its parent. */
+export interface ParentRule {
+  /** The parent stream's name. */
+  stream: string;
+  /** Child column ← parent field, e.g. `{ order_id: "id" }`. Set on every child row. */
+  keys: Record<string, string>;
+  source: ChildSource;
+  /** Query parameters the parent request must carry for this child (merged into the parent's params). */
+  parentParams?: Record<string, string>;
+}
+
+/** How rows land in a destination when nothing overrides it. */
+export type WriteMode = "merge" | "append" | "replace";
+
+/** One BigCommerce stream, as plain data. See `streams/`. */
+export interface StreamDefinition {
+  /** snake_case name: the Singer stream id and the DuckDB table name. */
+  name: string;
+  /** One line for docs and `--about`. */
+  description: string;
+  /** `v2` or `v3`; the path is under `/stores/{store_hash}/{api}/`. Omit for a child read inline. */
+  api?: "v2" | "v3";
+  /** List path, e.g. `orders`, `catalog/products`. Omit for a child read from its parent. */
+  path?: string;
+  primaryKey: string[];
+  /** Present for incremental streams. */
+  cursor?: CursorSpec;
+  /** Pagination style; see `PaginationStyle`. Defaults by API version. */
+  pagination?: PaginationStyle;
+  /** Fixed query parameters (e.g. `include`). */
+  params?: Record<string, string>;
+  /** Query parameter that restricts rows to one channel when `channel_id` is set. */
+  channelFilter?: string;
+  /** OAuth scope the token needs (the read-only one). */
+  scope: string;
+  /** JSON Schema of one record as the API returns it. */
+  schema: JsonSchema;
+  /** Present for child streams. */
+  parent?: ParentRule;
+  /** Record fields not turned into columns or child tables (they feed child streams). */
+  exclude?: string[];
+  /** Selected when the catalog says nothing (default true). */
+  selectedByDefault?: boolean;
+  /** Default write mode for destinations (default: merge when there is a primary key). */
+  writeMode?: WriteMode;
+  /** Query parameters that ask for ids only, for delete reconciliation (e.g. `include_fields=id`). */
+  idsOnlyParams?: Record<string, string>;
+  /**
+   * Each API item fans out into several rows: the objects at `path` (e.g. `locations[]`),
+   * each given `keys` (row column ← item field, dotted) from its item.
+   */
+  rowsAt?: { path: string; keys: Record<string, string> };
+}
+
+/** A column's logical type, mapped by each destination (DuckDB: BIGINT, DECIMAL(18,4), TIMESTAMPTZ…). */
+export type ColumnType =
+  | "integer"
+  | "number"
+  | "decimal"
+  | "boolean"
+  | "timestamp"
+  | "date"
+  | "string"
+  | "json"
+  | { list: ColumnType };
+
+/** One column of a table. */
+export interface Column {
+  name: string;
+  type: ColumnType;
+}
+
+/** A table the sync writes: a stream, a child stream, or a child table split from an array. */
+export interface TableSchema {
+  /** Table (and Singer stream) name. */
+  name: string;
+  /** Registry stream whose sync produces it. */
+  stream: string;
+  /** The table it hangs off, with child column ← parent column. */
+  parent?: { table: string; keys: Record<string, string> };
+  primaryKey: string[];
+  /** Replication key column, for incremental streams. */
+  cursor?: string;
+  columns: Column[];
+  writeMode: WriteMode;
+  /** Depth below the top-level stream (0 for a registry stream with no parent). */
+  depth: number;
+}
+
+/** A row as it leaves the engine: flat columns, values already normalised to their column types. */
+export type Row = Record<string, unknown>;
+
+/** Singer-compatible state. */
+export interface State {
+  bookmarks: Record<string, StreamBookmark>;
+  currently_syncing?: string | null;
+}
+
+/** One stream's bookmark. */
+export interface StreamBookmark {
+  replication_key?: string;
+  replication_key_value?: string;
+  [key: string]: unknown;
+}
+
+/** What the engine yields while it syncs. */
+export type SyncEvent =
+  /** A table's schema, before its first rows and again when a new column appears. */
+  | { type: "schema"; table: TableSchema }
+  /** Rows from one page of a stream (with its children), and the state that covers them. */
+  | {
+    type: "batch";
+    stream: string;
+    rows: Map<string, Row[]>;
+    /** Rows whose value did not fit the column type (kept in `_rescued`). */
+    rescued: number;
+    state: State;
+  }
+  | { type: "stream-start"; stream: string; incremental: boolean; since?: string }
+  | { type: "stream-end"; stream: string; records: number; requests: number }
+  /** A stream skipped without failing the run (e.g. the token lacks its scope). */
+  | { type: "stream-skipped"; stream: string; reason: string };
