@@ -1,0 +1,93 @@
+/**
+ * The command line: Singer mode (`--about`, `--discover`, a sync with `--config/--catalog/--state`)
+ * and the subcommands `load`, `check`, `export`, `report`, `emulator`, `demo`.
+ * Exit codes: 0 success, 1 runtime failure, 2 bad input.
+ */
+import { aboutJson, aboutMarkdown, VERSION } from "./config/about.ts";
+import { discover } from "./engine/catalog.ts";
+import { exitCodeOf, InputError } from "./errors.ts";
+import { redact, stderrLogger } from "./log.ts";
+import { singerSync } from "./hosts/singer.ts";
+import { configFrom, parse, selectionFrom, stateFrom, USAGE } from "./commands/args.ts";
+
+async function singer(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    about: { type: "boolean" },
+    format: { type: "string" },
+    discover: { type: "boolean" },
+    config: { type: "string", multiple: true },
+    catalog: { type: "string" },
+    properties: { type: "string" },
+    state: { type: "string" },
+    version: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`tap-bigcommerce ${VERSION}\n`);
+    return 0;
+  }
+  if (values.about) {
+    const format = values.format ?? "json";
+    if (format === "json") process.stdout.write(JSON.stringify(aboutJson(), null, 2) + "\n");
+    else if (format === "markdown") process.stdout.write(aboutMarkdown());
+    else throw new InputError(`--format must be json or markdown (got ${JSON.stringify(format)})`);
+    return 0;
+  }
+  const config = configFrom(values.config);
+  if (values.discover) {
+    process.stdout.write(JSON.stringify(discover(config), null, 2) + "\n");
+    return 0;
+  }
+  const selection = selectionFrom(values.catalog ?? values.properties, undefined);
+  const state = stateFrom(values.state);
+  const log = stderrLogger();
+  const summary = await singerSync({ config, selection, state, out: process.stdout, log });
+  const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
+  log(`done: ${total} records in ${summary.records.size} tables, ${summary.requests} requests`);
+  return 0;
+}
+
+const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
+  load: () => import("./commands/load.ts"),
+  check: () => import("./commands/check.ts"),
+  export: () => import("./commands/export.ts"),
+  report: () => import("./commands/report.ts"),
+  emulator: () => import("./commands/emulator.ts"),
+  demo: () => import("./commands/demo.ts"),
+};
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first && !first.startsWith("-")) {
+      const command = COMMANDS[first];
+      if (!command) throw new InputError(`unknown command '${first}'\n\n${USAGE}`);
+      return await (await command()).run(rest);
+    }
+    if (argv.length === 0) throw new InputError(`nothing to do\n\n${USAGE}`);
+    return await singer(argv);
+  } catch (error) {
+    const code = exitCodeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(redact(`tap-bigcommerce: ${code === 2 ? "bad input" : "error"}: ${message}`) + "\n");
+    if (code !== 2 && process.env.TAP_BIGCOMMERCE_DEBUG && error instanceof Error && error.stack) {
+      process.stderr.write(redact(error.stack) + "\n");
+    }
+    return code;
+  }
+}
+
+/** Runs `main` and exits with its code once stdout has drained. */
+export async function runAndExit(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  if (code !== 0 || !process.stdout.writableNeedDrain) process.exit(code);
+  process.stdout.once("drain", () => process.exit(code));
+}
+
+if ((import.meta as ImportMeta & { main?: boolean }).main) await runAndExit(process.argv.slice(2));

@@ -1,0 +1,138 @@
+/**
+ * The one definition of tap-bigcommerce's settings. `--about`, `plugin.yml`, config
+ * validation and the docs are all generated from this list.
+ */
+
+/** A setting's kind, as Meltano names them. */
+export type SettingKind = "string" | "password" | "integer" | "number" | "boolean" | "date_iso8601" | "object";
+
+/** One setting. */
+export interface Setting {
+  name: string;
+  kind: SettingKind;
+  label: string;
+  description: string;
+  required?: boolean;
+  sensitive?: boolean;
+  /** Default value, when the setting has one. */
+  value?: string | number | boolean;
+  /** Inclusive bounds for numbers. */
+  min?: number;
+  max?: number;
+  /** A regular expression the value must match (strings). */
+  pattern?: string;
+}
+
+/** Every setting, required ones first. */
+export const SETTINGS: readonly Setting[] = [
+  {
+    name: "store_hash",
+    kind: "string",
+    label: "Store hash",
+    description: "The store's hash, the part after /stores/ in the API path (lowercase letters and digits).",
+    required: true,
+    pattern: "^[a-z0-9]+$",
+  },
+  {
+    name: "access_token",
+    kind: "password",
+    label: "Access token",
+    description: "API account access token (X-Auth-Token). Read-only scopes suffice.",
+    required: true,
+    sensitive: true,
+  },
+  {
+    name: "start_date",
+    kind: "date_iso8601",
+    label: "Start date",
+    description: "Incremental streams read records modified at or after this instant (ISO 8601) on their first run.",
+    required: true,
+  },
+  {
+    name: "end_date",
+    kind: "date_iso8601",
+    label: "End date",
+    description: "Read records modified at or before this instant (ISO 8601). Default: no upper bound.",
+  },
+  {
+    name: "client_id",
+    kind: "string",
+    label: "Client ID",
+    description: "API account client ID (informational; sent as X-Auth-Client).",
+  },
+  {
+    name: "api_url",
+    kind: "string",
+    label: "API URL",
+    description: "Base URL of the API: https, or http on loopback only (the emulator, a local proxy).",
+    value: "https://api.bigcommerce.com",
+  },
+  {
+    name: "page_size",
+    kind: "integer",
+    label: "Page size",
+    description: "Records per list request (BigCommerce allows at most 250).",
+    value: 250,
+    min: 1,
+    max: 250,
+  },
+  {
+    name: "max_tables",
+    kind: "integer",
+    label: "Maximum tables",
+    description: "Refuse a selection that would create more tables than this, child tables included.",
+    value: 6000,
+    min: 1,
+  },
+  {
+    name: "max_nesting_depth",
+    kind: "integer",
+    label: "Maximum nesting depth",
+    description: "How deep arrays of objects are split into child tables; deeper arrays stay JSON columns.",
+    value: 3,
+    min: 0,
+    max: 10,
+  },
+  {
+    name: "channel_id",
+    kind: "integer",
+    label: "Channel ID",
+    description: "Restrict every stream that has a channel to this channel.",
+    min: 1,
+  },
+  {
+    name: "max_concurrency",
+    kind: "integer",
+    label: "Maximum concurrency",
+    description: "Requests in flight at once (per-order sub-resources, fallbacks).",
+    value: 4,
+    min: 1,
+    max: 32,
+  },
+  {
+    name: "rate_limit_reserve",
+    kind: "integer",
+    label: "Rate-limit reserve",
+    description: "Requests per window left unused for other apps on the store (the quota is shared).",
+    value: 0,
+    min: 0,
+  },
+  {
+    name: "request_timeout",
+    kind: "integer",
+    label: "Request timeout (s)",
+    description: "Seconds before a request is abandoned and retried.",
+    value: 60,
+    min: 1,
+    max: 600,
+  },
+  {
+    name: "max_retries",
+    kind: "integer",
+    label: "Maximum retries",
+    description: "Retries of a failed request (5xx, network errors, truncated bodies, 429) before the run fails.",
+    value: 8,
+    min: 0,
+    max: 50,
+  },
+];

@@ -1,0 +1,200 @@
+/**
+ * Schema discovery for hosts: the Singer catalog of every stream and split child table
+ * (JSON Schema of the flat columns, with Singer metadata), and reading a host's catalog
+ * back into a selection.
+ */
+import * as v from "valibot";
+import type { Config } from "../config/load.ts";
+import { InputError } from "../errors.ts";
+import { registry as defaultRegistry } from "../../streams/index.ts";
+import { findStream } from "./registry.ts";
+import { enforceTableLimit, planStream, tablesOf } from "./schema.ts";
+import type { Selection } from "./sync.ts";
+import type { ColumnType, JsonSchema, StreamDefinition, TableSchema } from "./types.ts";
+
+/** One Singer metadata entry. */
+export interface MetadataEntry {
+  breadcrumb: string[];
+  metadata: Record<string, unknown>;
+}
+
+/** One stream of a Singer catalog. */
+export interface CatalogEntry {
+  tap_stream_id: string;
+  stream: string;
+  schema: JsonSchema;
+  key_properties: string[];
+  replication_key?: string;
+  replication_method?: string;
+  metadata: MetadataEntry[];
+}
+
+/** A Singer catalog. */
+export interface Catalog {
+  streams: CatalogEntry[];
+}
+
+/** The JSON Schema of a column type, as Singer targets read it. */
+export function jsonSchemaOf(type: ColumnType): JsonSchema {
+  if (typeof type === "object") return { type: ["array", "null"], items: jsonSchemaOf(type.list) };
+  switch (type) {
+    case "integer":
+      return { type: ["integer", "null"] };
+    case "number":
+      return { type: ["number", "null"] };
+    case "decimal":
+      return { type: ["string", "null"], format: "singer.decimal" };
+    case "boolean":
+      return { type: ["boolean", "null"] };
+    case "timestamp":
+      return { type: ["string", "null"], format: "date-time" };
+    case "date":
+      return { type: ["string", "null"], format: "date" };
+    case "string":
+      return { type: ["string", "null"] };
+    case "json":
+      return { type: ["object", "array", "string", "number", "boolean", "null"] };
+  }
+}
+
+/** The JSON Schema of a table's flat rows. */
+export function tableJsonSchema(table: TableSchema): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const column of table.columns) properties[column.name] = jsonSchemaOf(column.type);
+  return { type: "object", properties, additionalProperties: false };
+}
+
+/** A catalog entry for one table. */
+function entryOf(table: TableSchema, stream: StreamDefinition): CatalogEntry {
+  const incremental = table.name === stream.name && stream.cursor;
+  const automatic = new Set([...table.primaryKey, ...(incremental ? [stream.cursor!.field] : []), ...Object.keys(table.parent?.keys ?? {})]);
+  const streamMetadata: Record<string, unknown> = {
+    inclusion: "available",
+    "selected-by-default": stream.selectedByDefault !== false,
+    "table-key-properties": table.primaryKey,
+    "forced-replication-method": incremental ? "INCREMENTAL" : "FULL_TABLE",
+  };
+  if (incremental) streamMetadata["valid-replication-keys"] = [stream.cursor!.field];
+  if (table.parent) streamMetadata["parent-tap-stream-id"] = table.parent.table;
+  if (table.name === stream.name) streamMetadata["bigcommerce-oauth-scope"] = stream.scope;
+  const metadata: MetadataEntry[] = [{ breadcrumb: [], metadata: streamMetadata }];
+  for (const column of table.columns) {
+    metadata.push({
+      breadcrumb: ["properties", column.name],
+      metadata: { inclusion: automatic.has(column.name) ? "automatic" : "available", "selected-by-default": true },
+    });
+  }
+  return {
+    tap_stream_id: table.name,
+    stream: table.name,
+    schema: tableJsonSchema(table),
+    key_properties: table.primaryKey,
+    ...(incremental ? { replication_key: stream.cursor!.field, replication_method: "INCREMENTAL" } : { replication_method: "FULL_TABLE" }),
+    metadata,
+  };
+}
+
+/** The catalog of every stream and child table, checked against `max_tables`. */
+export function discover(config: Config, registry: readonly StreamDefinition[] = defaultRegistry): Catalog {
+  const entries: CatalogEntry[] = [];
+  const tables: TableSchema[] = [];
+  for (const stream of registry) {
+    for (const table of tablesOf(planStream(stream, { maxNestingDepth: config.max_nesting_depth }))) {
+      tables.push(table);
+      entries.push(entryOf(table, stream));
+    }
+  }
+  enforceTableLimit(tables.filter((t) => entries.some((e) => e.tap_stream_id === t.name && isSelectedByDefault(e))), config.max_tables, config.max_nesting_depth);
+  return { streams: entries };
+}
+
+function isSelectedByDefault(entry: CatalogEntry): boolean {
+  return streamMetadata(entry)["selected-by-default"] !== false;
+}
+
+function streamMetadata(entry: CatalogEntry): Record<string, unknown> {
+  return entry.metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
+}
+
+const CatalogSchema = v.object({
+  streams: v.array(
+    v.looseObject({
+      tap_stream_id: v.string(),
+      stream: v.optional(v.string()),
+      schema: v.optional(v.looseObject({})),
+      replication_method: v.optional(v.string()),
+      metadata: v.optional(
+        v.array(v.looseObject({ breadcrumb: v.array(v.union([v.string(), v.number()])), metadata: v.looseObject({}) })),
+        [],
+      ),
+    }),
+  ),
+});
+
+/** The streams selected when no catalog is given: those selected by default. */
+export function defaultSelection(registry: readonly StreamDefinition[] = defaultRegistry): Selection {
+  return { streams: registry.filter((s) => s.selectedByDefault !== false).map((s) => s.name) };
+}
+
+/** A selection from stream names (`--streams a,b`), checked against the registry. */
+export function selectionOf(names: string[], registry: readonly StreamDefinition[] = defaultRegistry): Selection {
+  for (const name of names) {
+    if (!findStream(registry, name)) {
+      throw new InputError(`unknown stream '${name}' in --streams; known streams: ${registry.map((s) => s.name).join(", ")}`);
+    }
+  }
+  return { streams: names };
+}
+
+/**
+ * Reads a host's catalog into a selection: `selected` (else `selected-by-default`),
+ * deselected fields (never the automatic ones), deselected child tables, and
+ * `replication-method` FULL_TABLE overrides.
+ */
+export function selectionFromCatalog(input: unknown, source: string, registry: readonly StreamDefinition[] = defaultRegistry): Selection {
+  const result = v.safeParse(CatalogSchema, input);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const where = issue.path?.map((p) => p.key).join(".") ?? "";
+    throw new InputError(`catalog ${source} is not a valid Singer catalog${where ? ` at '${where}'` : ""}: ${issue.message}`);
+  }
+  const tableNames = new Map<string, { stream: StreamDefinition; table: TableSchema }>();
+  for (const stream of registry) {
+    for (const table of tablesOf(planStream(stream, { maxNestingDepth: 10 }))) tableNames.set(table.name, { stream, table });
+  }
+  const selection: Selection = { streams: [], excludedFields: new Map(), fullTable: new Set(), excludedTables: new Set() };
+  for (const entry of result.output.streams) {
+    const known = tableNames.get(entry.tap_stream_id);
+    if (!known) {
+      throw new InputError(`catalog ${source}: unknown stream '${entry.tap_stream_id}'; run --discover for the current catalog`);
+    }
+    const top = entry.metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
+    const selected = top.selected ?? top["selected-by-default"] ?? known.stream.selectedByDefault !== false;
+    const isStreamTable = known.table.name === known.stream.name;
+    if (!selected || top.inclusion === "unsupported") {
+      if (!isStreamTable) selection.excludedTables!.add(entry.tap_stream_id);
+      continue;
+    }
+    if (isStreamTable) selection.streams.push(known.stream.name);
+    const method = (top["replication-method"] ?? entry.replication_method) as string | undefined;
+    if (method === "FULL_TABLE" && known.stream.cursor && isStreamTable) selection.fullTable!.add(known.stream.name);
+    const automatic = new Set(known.table.primaryKey);
+    if (isStreamTable && known.stream.cursor) automatic.add(known.stream.cursor.field);
+    for (const key of Object.keys(known.table.parent?.keys ?? {})) automatic.add(key);
+    for (const m of entry.metadata) {
+      if (m.breadcrumb.length !== 2 || m.breadcrumb[0] !== "properties") continue;
+      const field = String(m.breadcrumb[1]);
+      const fieldSelected = m.metadata.selected ?? m.metadata["selected-by-default"] ?? true;
+      if ((fieldSelected === false || m.metadata.inclusion === "unsupported") && !automatic.has(field)) {
+        let set = selection.excludedFields!.get(entry.tap_stream_id);
+        if (!set) selection.excludedFields!.set(entry.tap_stream_id, (set = new Set()));
+        set.add(field);
+      }
+    }
+  }
+  // A split child table whose stream is not selected is not written either.
+  for (const [name, { stream, table }] of tableNames) {
+    if (table.name !== stream.name && !selection.streams.includes(stream.name)) selection.excludedTables!.add(name);
+  }
+  return selection;
+}

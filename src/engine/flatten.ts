@@ -1,0 +1,151 @@
+/**
+ * Records → rows: nested objects become `_`-joined columns, arrays of objects become rows
+ * of child tables, values are coerced to their column types (what does not fit is kept
+ * in `_rescued`), and fields the schema did not know add columns.
+ */
+import { coerce, DOES_NOT_FIT, inferColumnType, typeName, widenType } from "./columns.ts";
+import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
+import type { Row } from "./types.ts";
+
+/** Where flattened rows go, and what changed on the way. */
+export interface FlattenSink {
+  /** Rows per table name. */
+  rows: Map<string, Row[]>;
+  /** Plans whose columns grew or widened (their schema must be announced again). */
+  evolved: Set<TablePlan>;
+  /** Rows that kept at least one value in `_rescued`. */
+  rescued: number;
+}
+
+/** A fresh, empty sink. */
+export function newSink(): FlattenSink {
+  return { rows: new Map(), evolved: new Set(), rescued: 0 };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Flattens one record into a row of `plan`'s table (and rows of its split child tables).
+ * `preset` holds columns set from outside the record (a child's keys from its parent);
+ * `skip` names record keys to leave out.
+ */
+export function flattenRecord(
+  plan: TablePlan,
+  record: Record<string, unknown>,
+  sink: FlattenSink,
+  preset: Row = {},
+  skip?: ReadonlySet<string>,
+): Row {
+  const row: Row = {};
+  const rescued: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(preset)) setValue(plan, row, rescued, name, value, sink, true);
+  walk(plan, plan.shape, record, [], row, rescued, sink, skip);
+  row[RESCUED_COLUMN] = Object.keys(rescued).length > 0 ? rescued : null;
+  if (row[RESCUED_COLUMN] !== null) sink.rescued++;
+  push(sink, plan.table.name, row);
+  return row;
+}
+
+function push(sink: FlattenSink, table: string, row: Row): void {
+  let list = sink.rows.get(table);
+  if (!list) sink.rows.set(table, (list = []));
+  list.push(row);
+}
+
+function walk(
+  plan: TablePlan,
+  shape: Shape,
+  object: Record<string, unknown>,
+  prefix: string[],
+  row: Row,
+  rescued: Record<string, unknown>,
+  sink: FlattenSink,
+  skip?: ReadonlySet<string>,
+): void {
+  for (const [key, value] of Object.entries(object)) {
+    if (prefix.length === 0 && skip?.has(key)) continue;
+    const sub = shape.props?.get(key);
+    if (sub === undefined) {
+      if (prefix.length === 0 && key in row) continue; // a preset key column the record repeats
+      flattenUnknown(plan, [...prefix, key], value, row, rescued, sink);
+    } else if (sub.kind === "column") {
+      setValue(plan, row, rescued, sub.column!, value, sink, false);
+    } else if (sub.kind === "object") {
+      if (isPlainObject(value)) walk(plan, sub, value, [...prefix, key], row, rescued, sink);
+      else if (value !== null && value !== undefined) rescued[[...prefix, key].join(SEPARATOR)] = value;
+    } else if (Array.isArray(value)) {
+      splitArray(sub.child!, row, value, sink);
+    } else if (value !== null && value !== undefined) {
+      rescued[[...prefix, key].join(SEPARATOR)] = value;
+    }
+  }
+}
+
+/** Rows of a split child table, one per array element, keyed by the parent row's key and `_index`. */
+function splitArray(child: TablePlan, parentRow: Row, items: unknown[], sink: FlattenSink): void {
+  const keys = child.table.parent!.keys;
+  items.forEach((item, index) => {
+    const preset: Row = { [INDEX_COLUMN]: index };
+    for (const [childColumn, parentColumn] of Object.entries(keys)) preset[childColumn] = parentRow[parentColumn];
+    const record = isPlainObject(item) ? item : { value: item };
+    flattenRecord(child, record, sink, preset);
+  });
+}
+
+/** A field the schema does not know: objects flatten, everything else becomes a new (inferred) column. */
+function flattenUnknown(
+  plan: TablePlan,
+  path: string[],
+  value: unknown,
+  row: Row,
+  rescued: Record<string, unknown>,
+  sink: FlattenSink,
+): void {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) flattenUnknown(plan, [...path, k], v, row, rescued, sink);
+    return;
+  }
+  const name = path.join(SEPARATOR);
+  if (value === null || value === undefined) {
+    if (!plan.byName.has(name)) return; // nothing to learn a type from yet
+  }
+  setValue(plan, row, rescued, name, value, sink, true);
+}
+
+/**
+ * Sets a column's value, coerced to its type. Columns the schema declared keep their
+ * type and rescue misfits; columns learnt from data are created or widened instead.
+ */
+function setValue(
+  plan: TablePlan,
+  row: Row,
+  rescued: Record<string, unknown>,
+  name: string,
+  value: unknown,
+  sink: FlattenSink,
+  learnt: boolean,
+): void {
+  let column = plan.byName.get(name);
+  if (!column) {
+    const added = addColumn(plan, { name, type: inferColumnType(value) });
+    column = plan.byName.get(added)!;
+    sink.evolved.add(plan);
+  }
+  let coerced = coerce(value, column.type);
+  if (coerced === DOES_NOT_FIT && learnt && !plan.table.primaryKey.includes(column.name)) {
+    const wider = widenType(column.type, inferColumnType(value));
+    if (typeName(wider) !== typeName(column.type)) {
+      column.type = wider;
+      sink.evolved.add(plan);
+      coerced = coerce(value, column.type);
+    }
+  }
+  if (coerced === DOES_NOT_FIT) {
+    rescued[column.name] = value;
+    row[column.name] = null;
+  } else {
+    row[column.name] = coerced;
+  }
+}

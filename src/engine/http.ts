@@ -1,0 +1,162 @@
+/**
+ * One API request, done right: the auth headers, pacing through the throttle, retries with
+ * capped exponential backoff on 5xx, network errors, timeouts and truncated bodies, 429s
+ * waited out, and errors that name the endpoint (never the token).
+ */
+import { FetchError, ofetch } from "ofetch";
+import { RuntimeFailure } from "../errors.ts";
+import { readRateLimit, sleep, Throttle } from "./throttle.ts";
+
+/** A response: parsed JSON body, or null for 204 No Content (and for 404 on a sub-resource). */
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/** The token lacks the OAuth scope an endpoint needs (403). */
+export class ScopeError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = "ScopeError";
+  }
+}
+
+/** Settings of the client. */
+export interface ClientOptions {
+  apiUrl: string;
+  storeHash: string;
+  accessToken: string;
+  clientId?: string;
+  timeoutSeconds: number;
+  maxRetries: number;
+  maxConcurrency: number;
+  rateLimitReserve: number;
+  /** First backoff delay in ms (doubles each retry, capped at `maxBackoffMs`). */
+  backoffBaseMs?: number;
+  maxBackoffMs?: number;
+  /** Told about retries and waits; never given the token. */
+  onRetry?: (info: { path: string; attempt: number; reason: string; delayMs: number }) => void;
+}
+
+/** Retries allowed for 429s that carry rate-limit headers (ordinary throttling, not a failure). */
+const MAX_THROTTLED_RETRIES = 100;
+
+/** An HTTP client for one store's API. */
+export class ApiClient {
+  readonly throttle: Throttle;
+  /** Requests sent, retries included. */
+  requests = 0;
+  /** 429 responses received. */
+  throttled = 0;
+  readonly #base: string;
+  readonly #headers: Record<string, string>;
+
+  constructor(private readonly options: ClientOptions) {
+    this.throttle = new Throttle(options.maxConcurrency, options.rateLimitReserve);
+    this.#base = `${options.apiUrl.replace(/\/+$/, "")}/stores/${options.storeHash}/`;
+    this.#headers = { "X-Auth-Token": options.accessToken, Accept: "application/json" };
+    if (options.clientId) this.#headers["X-Auth-Client"] = options.clientId;
+  }
+
+  /** GET `{api}/{path}` with query parameters; retries what is worth retrying. */
+  async get(api: "v2" | "v3", path: string, query: Record<string, string | number> = {}): Promise<ApiResponse> {
+    const label = `${api}/${path}`;
+    let failures = 0;
+    let throttledRetries = 0;
+    for (;;) {
+      await this.throttle.acquire();
+      this.requests++;
+      let response: Response & { _data?: unknown };
+      try {
+        response = await ofetch.raw(this.#base + label, {
+          query,
+          headers: this.#headers,
+          responseType: "text",
+          retry: 0,
+          ignoreResponseError: true,
+          timeout: this.options.timeoutSeconds * 1000,
+        });
+      } catch (error) {
+        this.throttle.release(undefined);
+        failures = await this.#backoff(label, failures, describeNetworkError(error));
+        continue;
+      }
+      const reading = readRateLimit(response.headers);
+      this.throttle.release(reading);
+      const status = response.status;
+      const text = typeof response._data === "string" ? response._data : "";
+      if (status === 429) {
+        this.throttled++;
+        const retryAfter = Number(response.headers.get("x-retry-after"));
+        if (reading || Number.isFinite(retryAfter) && retryAfter > 0) {
+          const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : reading!.resetMs;
+          if (++throttledRetries > MAX_THROTTLED_RETRIES) throw new RuntimeFailure(`${label}: still rate-limited after ${MAX_THROTTLED_RETRIES} waits`);
+          this.throttle.pause(waitMs);
+          this.options.onRetry?.({ path: label, attempt: throttledRetries, reason: "429 rate limited", delayMs: waitMs });
+          continue;
+        }
+        // A 429 without rate-limit headers is platform overload: back off like a 5xx.
+        failures = await this.#backoff(label, failures, "429 without rate-limit headers (platform overload)", true);
+        continue;
+      }
+      if (status >= 500) {
+        failures = await this.#backoff(label, failures, `HTTP ${status}`);
+        continue;
+      }
+      if (status === 204 || (status < 300 && text.trim() === "")) return { status, body: null, headers: response.headers };
+      if (status < 300) {
+        try {
+          return { status, body: JSON.parse(text), headers: response.headers };
+        } catch {
+          failures = await this.#backoff(label, failures, `truncated or malformed JSON body (${text.length} bytes)`);
+          continue;
+        }
+      }
+      const message = errorMessage(text);
+      if (status === 401) {
+        throw new RuntimeFailure(`${label}: the access token was rejected (401${message ? `: ${message}` : ""}); check access_token and store_hash`);
+      }
+      if (status === 403) throw new ScopeError(label, `${label}: forbidden (403${message ? `: ${message}` : ""})`);
+      if (status === 404) return { status, body: null, headers: response.headers };
+      throw new RuntimeFailure(`${label}: HTTP ${status}${message ? `: ${message}` : ""}`);
+    }
+  }
+
+  /** Waits before the next attempt, or fails when the retries are spent. Returns the new failure count. */
+  async #backoff(label: string, failures: number, reason: string, pauseAll = false): Promise<number> {
+    if (failures >= this.options.maxRetries) {
+      throw new RuntimeFailure(`${label}: ${reason}; gave up after ${failures + 1} attempts`);
+    }
+    const base = this.options.backoffBaseMs ?? 500;
+    const cap = this.options.maxBackoffMs ?? 30_000;
+    const delayMs = Math.min(cap, base * 2 ** failures) * (0.75 + Math.random() * 0.5);
+    this.options.onRetry?.({ path: label, attempt: failures + 1, reason, delayMs: Math.round(delayMs) });
+    if (pauseAll) this.throttle.pause(delayMs);
+    await sleep(delayMs);
+    return failures + 1;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof FetchError) {
+    const cause = error.cause as { code?: string; name?: string; message?: string } | undefined;
+    return `network error: ${cause?.code ?? cause?.name ?? ""} ${cause?.message ?? error.message}`.replace(/https?:\/\/\S+/g, "<url>").trim();
+  }
+  return `network error: ${(error as Error)?.message ?? String(error)}`;
+}
+
+/** The message of a BigCommerce error body (v2: `[{status, message}]`; v3: `{title, errors}`). */
+function errorMessage(text: string): string {
+  try {
+    const body = JSON.parse(text);
+    if (Array.isArray(body)) return body.map((e) => e?.message).filter(Boolean).join("; ");
+    if (body && typeof body === "object") {
+      const errors = body.errors && typeof body.errors === "object" ? Object.values(body.errors).join("; ") : "";
+      return [body.title, errors].filter(Boolean).join(": ");
+    }
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 200);
+}

@@ -1,0 +1,141 @@
+/**
+ * Reading a list endpoint page by page, in each of BigCommerce's styles: v2 `page`/`limit`
+ * (204 at the end), v2 keyset on `min_id`, v3 offset envelope, v3 `after` cursor, and a
+ * single object. Incremental lists sorted by their cursor are read by seeking on it, so a
+ * record modified during the run can never shift another past the reader.
+ */
+import { RuntimeFailure } from "../errors.ts";
+import type { ApiClient } from "./http.ts";
+import type { PaginationStyle } from "./types.ts";
+
+/** What to read. */
+export interface ListRequest {
+  api: "v2" | "v3";
+  path: string;
+  style: PaginationStyle;
+  pageSize: number;
+  params: Record<string, string | number>;
+  /**
+   * Seek on a sorted cursor: each page starts at the last cursor value seen (inclusive),
+   * skipping the records at that value already read. Needs `params` to sort by the cursor.
+   */
+  seek?: { field: string; filter: string; from?: string; key: string[] };
+}
+
+type Item = Record<string, unknown>;
+
+/** Formats an instant for a date filter: ISO 8601, second precision, UTC. */
+export function filterTimestamp(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RuntimeFailure(`cannot use ${JSON.stringify(value)} as a date filter`);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** Yields the records of a list, one page at a time. */
+export async function* readPages(client: ApiClient, request: ListRequest): AsyncGenerator<Item[]> {
+  if (request.seek && (request.style === "v2-page" || request.style === "v3-offset")) {
+    yield* seekPages(client, request, request.seek);
+    return;
+  }
+  switch (request.style) {
+    case "single": {
+      const { body } = await client.get(request.api, request.path, request.params);
+      if (body && typeof body === "object") yield [body as Item];
+      return;
+    }
+    case "v2-page":
+    case "v3-offset":
+      for (let page = 1;; page++) {
+        const { items, more } = await fetchPage(client, request, { ...request.params, page });
+        if (items.length > 0) yield items;
+        if (!more) return;
+      }
+    case "v2-keyset": {
+      let minId = 1;
+      for (;;) {
+        const { items, more } = await fetchPage(client, request, { ...request.params, min_id: minId, page: 1 });
+        if (items.length > 0) yield items;
+        if (!more || items.length === 0) return;
+        minId = Math.max(...items.map((i) => Number(i.id))) + 1;
+      }
+    }
+    case "v3-cursor": {
+      let after: string | undefined;
+      for (;;) {
+        const query = after ? { ...request.params, after } : request.params;
+        const { body } = await client.get(request.api, request.path, { ...query, limit: request.pageSize });
+        const items = dataOf(body, request);
+        if (items.length > 0) yield items;
+        const cursor = (body as { meta?: { cursor_pagination?: CursorMeta } })?.meta?.cursor_pagination;
+        const next = cursor?.links?.next ? cursor.end_cursor ?? afterParam(cursor.links.next) : undefined;
+        if (!next || items.length === 0) return;
+        after = next;
+      }
+    }
+  }
+}
+
+interface CursorMeta {
+  end_cursor?: string;
+  links?: { next?: string };
+}
+
+function afterParam(link: string): string | undefined {
+  return new URLSearchParams(link.slice(link.indexOf("?") + 1)).get("after") ?? undefined;
+}
+
+/** One page of a page/limit list, and whether another may follow. */
+async function fetchPage(
+  client: ApiClient,
+  request: ListRequest,
+  query: Record<string, string | number>,
+): Promise<{ items: Item[]; more: boolean }> {
+  const { body } = await client.get(request.api, request.path, { ...query, limit: request.pageSize });
+  if (body === null) return { items: [], more: false }; // 204 No Content: past the last page
+  const items = dataOf(body, request);
+  if (request.api === "v3") {
+    const pagination = (body as { meta?: { pagination?: { current_page?: number; total_pages?: number } } }).meta?.pagination;
+    if (pagination?.current_page !== undefined && pagination.total_pages !== undefined) {
+      return { items, more: pagination.current_page < pagination.total_pages && items.length > 0 };
+    }
+  }
+  return { items, more: items.length >= request.pageSize };
+}
+
+function dataOf(body: unknown, request: ListRequest): Item[] {
+  if (body === null) return [];
+  const data = request.api === "v3" ? (body as { data?: unknown }).data : body;
+  if (!Array.isArray(data)) {
+    throw new RuntimeFailure(`${request.api}/${request.path}: expected a list of records, got ${typeof data}`);
+  }
+  return data as Item[];
+}
+
+/** Seek pagination: start each page at the last cursor value seen; page through ties larger than a page. */
+async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNullable<ListRequest["seek"]>): AsyncGenerator<Item[]> {
+  let from = seek.from;
+  let page = 1;
+  let seenAtFrom = new Set<string>();
+  const keyOf = (item: Item) => seek.key.map((k) => String(item[k])).join("\u0000");
+  const instant = (item: Item) => Date.parse(String(item[seek.field]));
+  for (;;) {
+    const query: Record<string, string | number> = { ...request.params, page };
+    if (from !== undefined) query[seek.filter] = filterTimestamp(from);
+    const { items } = await fetchPage(client, request, query);
+    const fresh = items.filter((item) => !seenAtFrom.has(keyOf(item)));
+    if (fresh.length > 0) yield fresh;
+    if (items.length < request.pageSize) return;
+    const last = items[items.length - 1];
+    const lastInstant = instant(last);
+    const fromInstant = from === undefined ? NaN : Date.parse(from);
+    if (lastInstant === fromInstant) {
+      // A tie larger than a page: page through it at the same lower bound.
+      page++;
+      for (const item of items) seenAtFrom.add(keyOf(item));
+    } else {
+      from = String(last[seek.field]);
+      page = 1;
+      seenAtFrom = new Set(items.filter((item) => instant(item) === lastInstant).map(keyOf));
+    }
+  }
+}

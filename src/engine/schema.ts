@@ -1,0 +1,182 @@
+/**
+ * Tables from the registry: each stream's JSON Schema compiled into a table plan (flat
+ * columns joined by `_`, arrays of objects split into child tables `{table}_{field}`
+ * down to `max_nesting_depth`), the table-count limit, and the table list a selection
+ * creates.
+ */
+import { InputError } from "../errors.ts";
+import { columnTypeOf, schemaTypes } from "./columns.ts";
+import type { Column, JsonSchema, StreamDefinition, TableSchema } from "./types.ts";
+
+/** Separator between the keys of a flattened path. */
+export const SEPARATOR = "_";
+/** Column holding values that did not fit their column's type. */
+export const RESCUED_COLUMN = "_rescued";
+/** Column holding a split child row's position in its array. */
+export const INDEX_COLUMN = "_index";
+
+/** How a record's fields map onto a table: a tree that mirrors the record's nesting. */
+export interface Shape {
+  kind: "object" | "column" | "split";
+  /** For objects: the shape of each known key. */
+  props?: Map<string, Shape>;
+  /** For columns: the column name. */
+  column?: string;
+  /** For splits: the child table's plan. */
+  child?: TablePlan;
+}
+
+/** A table with the shape that fills it. */
+export interface TablePlan {
+  table: TableSchema;
+  shape: Shape;
+  /** Columns by name, for quick lookups while flattening. */
+  byName: Map<string, Column>;
+}
+
+/** Options that shape tables. */
+export interface PlanOptions {
+  maxNestingDepth: number;
+}
+
+/** Builds the table plan of a registry stream (its own table and its split child tables). */
+export function planStream(stream: StreamDefinition, options: PlanOptions): TablePlan {
+  const table: TableSchema = {
+    name: stream.name,
+    stream: stream.name,
+    primaryKey: [...stream.primaryKey],
+    cursor: stream.cursor?.field,
+    columns: [],
+    writeMode: stream.writeMode ?? "merge",
+    depth: 0,
+  };
+  if (stream.parent) table.parent = { table: stream.parent.stream, keys: { ...stream.parent.keys } };
+  const plan = newPlan(table);
+  const exclude = new Set([...(stream.exclude ?? []), ...(stream.parent?.source.kind === "inline" ? stream.parent.source.omit ?? [] : [])]);
+  const properties = { ...(stream.schema.properties ?? {}) };
+  for (const key of exclude) delete properties[key];
+  for (const key of [...Object.keys(stream.parent?.keys ?? {}), ...Object.keys(stream.rowsAt?.keys ?? {})]) {
+    properties[key] ??= { type: ["integer", "null"] };
+  }
+  // Key columns first, in the order the primary key names them.
+  const ordered: Record<string, JsonSchema> = {};
+  for (const key of stream.primaryKey) if (properties[key]) ordered[key] = properties[key];
+  Object.assign(ordered, properties);
+  plan.shape = buildObjectShape(plan, ordered, [], options);
+  addColumn(plan, { name: RESCUED_COLUMN, type: "json" });
+  for (const key of stream.primaryKey) {
+    if (!plan.byName.has(key)) throw new Error(`registry: stream ${stream.name} has primary key ${key} that its schema lacks`);
+  }
+  return plan;
+}
+
+function newPlan(table: TableSchema): TablePlan {
+  return { table, shape: { kind: "object", props: new Map() }, byName: new Map() };
+}
+
+/** Adds a column to a plan, renaming it when the flat name is already taken by another path. */
+export function addColumn(plan: TablePlan, column: Column): string {
+  let name = column.name;
+  for (let n = 2; plan.byName.has(name); n++) name = `${column.name}__${n}`;
+  const added = { ...column, name };
+  plan.table.columns.push(added);
+  plan.byName.set(name, added);
+  return name;
+}
+
+function buildObjectShape(plan: TablePlan, properties: Record<string, JsonSchema>, prefix: string[], options: PlanOptions): Shape {
+  const props = new Map<string, Shape>();
+  for (const [key, schema] of Object.entries(properties)) {
+    props.set(key, buildShape(plan, key, schema, [...prefix, key], options));
+  }
+  return { kind: "object", props };
+}
+
+function buildShape(plan: TablePlan, key: string, schema: JsonSchema, path: string[], options: PlanOptions): Shape {
+  const merged = mergeAlternatives(schema);
+  const types = schemaTypes(merged);
+  if (types.length === 1 && types[0] === "object" && merged.properties && Object.keys(merged.properties).length > 0) {
+    return buildObjectShape(plan, merged.properties, path, options);
+  }
+  if (types.length === 1 && types[0] === "array" && merged.items) {
+    const items = mergeAlternatives(merged.items);
+    const itemTypes = schemaTypes(items);
+    const objectItems = itemTypes.length === 1 && itemTypes[0] === "object" && items.properties &&
+      Object.keys(items.properties).length > 0;
+    if (objectItems && plan.table.depth < options.maxNestingDepth) {
+      return { kind: "split", child: planChildTable(plan, path, items.properties!, options) };
+    }
+  }
+  const column = addColumn(plan, { name: path.join(SEPARATOR), type: columnTypeOf(merged) });
+  void key;
+  return { kind: "column", column };
+}
+
+/** Collapses anyOf/oneOf of compatible alternatives into one schema where possible. */
+function mergeAlternatives(schema: JsonSchema): JsonSchema {
+  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (!alternatives || alternatives.length === 0) return schema;
+  const nonNull = alternatives.filter((a) => !(schemaTypes(a).length === 0 && a.type === "null"));
+  if (nonNull.length === 1) return { ...nonNull[0], type: [...schemaTypes(nonNull[0]), "null"] };
+  return { type: [] };
+}
+
+/** The key columns a split child table takes from its parent. */
+export function parentKeyColumn(parentColumn: string): string {
+  return "_parent" + (parentColumn.startsWith("_") ? parentColumn : SEPARATOR + parentColumn);
+}
+
+function planChildTable(parent: TablePlan, path: string[], properties: Record<string, JsonSchema>, options: PlanOptions): TablePlan {
+  const name = [parent.table.name, ...path].join(SEPARATOR);
+  const keys: Record<string, string> = {};
+  for (const key of parent.table.primaryKey) keys[parentKeyColumn(key)] = key;
+  const table: TableSchema = {
+    name,
+    stream: parent.table.stream,
+    parent: { table: parent.table.name, keys },
+    primaryKey: [...Object.keys(keys), INDEX_COLUMN],
+    columns: [],
+    writeMode: parent.table.writeMode,
+    depth: parent.table.depth + 1,
+  };
+  const plan = newPlan(table);
+  const parentColumns = new Map(parent.table.columns.map((c) => [c.name, c]));
+  for (const [childColumn, parentColumn] of Object.entries(keys)) {
+    addColumn(plan, { name: childColumn, type: parentColumns.get(parentColumn)?.type ?? "integer" });
+  }
+  addColumn(plan, { name: INDEX_COLUMN, type: "integer" });
+  const reserved = new Set(plan.byName.keys());
+  const props = Object.fromEntries(Object.entries(properties).filter(([k]) => !reserved.has(k)));
+  plan.shape = buildObjectShape(plan, props, [], options);
+  addColumn(plan, { name: RESCUED_COLUMN, type: "json" });
+  return plan;
+}
+
+/** Every table of a plan: the table itself, then its split child tables, depth first. */
+export function tablesOf(plan: TablePlan): TableSchema[] {
+  const out: TableSchema[] = [plan.table];
+  const visit = (shape: Shape) => {
+    if (shape.kind === "split" && shape.child) out.push(...tablesOf(shape.child));
+    for (const sub of shape.props?.values() ?? []) visit(sub);
+  };
+  visit(plan.shape);
+  return out;
+}
+
+/**
+ * Refuses a selection whose tables exceed `max_tables`, with a message that says how
+ * many, the limit, and what to narrow.
+ */
+export function enforceTableLimit(tables: TableSchema[], maxTables: number, maxNestingDepth: number): void {
+  if (tables.length <= maxTables) return;
+  const perStream = new Map<string, number>();
+  for (const t of tables) perStream.set(t.stream, (perStream.get(t.stream) ?? 0) + 1);
+  const heaviest = [...perStream.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .map(([s, n]) => `${s} (${n})`).join(", ");
+  const split = tables.filter((t) => t.depth > 0).length;
+  throw new InputError(
+    `the selection would create ${tables.length} tables, over max_tables=${maxTables}. ` +
+      `Largest streams: ${heaviest}; ${split} of the tables are split from nested arrays. ` +
+      `Deselect streams (catalog 'selected' or --streams), lower max_nesting_depth (now ${maxNestingDepth}; 0 keeps nested arrays as JSON columns), or raise max_tables.`,
+  );
+}

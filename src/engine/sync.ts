@@ -1,0 +1,416 @@
+/**
+ * The sync loop, generic over the registry. For each top-level stream that is selected (or
+ * has a selected child) it reads the list page by page, derives child rows (inline arrays,
+ * fallbacks, sub-resources), flattens everything into table rows, and yields one `batch`
+ * per page with the state that covers it.
+ */
+import type { Config } from "../config/load.ts";
+import { InputError } from "../errors.ts";
+import { registry as defaultRegistry } from "../../streams/index.ts";
+import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
+import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
+import { filterTimestamp as filterValue, readPages } from "./paginate.ts";
+import { childrenOf, findStream } from "./registry.ts";
+import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
+import { cloneState, emptyState, laterInstant } from "./state.ts";
+import type { ParentCondition, Row, State, StreamDefinition, SyncEvent, TableSchema } from "./types.ts";
+
+/** What to sync. */
+export interface Selection {
+  /** Stream names to emit. */
+  streams: string[];
+  /** Per table, the columns to leave out (deselected fields). */
+  excludedFields?: Map<string, Set<string>>;
+  /** Streams forced to full-table replication (catalog `replication-method: FULL_TABLE`). */
+  fullTable?: Set<string>;
+  /** Split child tables not to write (deselected in the catalog). */
+  excludedTables?: Set<string>;
+}
+
+/** Options of a sync. */
+export interface SyncOptions {
+  config: Config;
+  selection: Selection;
+  state?: State;
+  /** Ignore bookmarks: read every stream from start_date (or from the beginning). */
+  fullRefresh?: boolean;
+  registry?: readonly StreamDefinition[];
+  /** A client to share (its counters then cover this sync too). */
+  client?: ApiClient;
+  /** Overrides for the client (backoff timings in tests). */
+  clientOptions?: Partial<ClientOptions>;
+  log?: (message: string) => void;
+}
+
+/** Creates the API client a config describes. */
+export function clientFor(config: Config, overrides: Partial<ClientOptions> = {}): ApiClient {
+  return new ApiClient({
+    apiUrl: config.api_url,
+    storeHash: config.store_hash,
+    accessToken: config.access_token,
+    clientId: config.client_id,
+    timeoutSeconds: config.request_timeout,
+    maxRetries: config.max_retries,
+    maxConcurrency: config.max_concurrency,
+    rateLimitReserve: config.rate_limit_reserve,
+    ...overrides,
+  });
+}
+
+/** The tables a selection creates, checked against `max_tables`. Throws InputError for an unknown stream. */
+export function plannedTables(config: Config, selection: Selection, registry = defaultRegistry): TableSchema[] {
+  const tables: TableSchema[] = [];
+  for (const name of selection.streams) {
+    const stream = findStream(registry, name);
+    if (!stream) throw new InputError(`unknown stream '${name}'; known streams: ${registry.map((s) => s.name).join(", ")}`);
+    const planned = tablesOf(planStream(stream, { maxNestingDepth: config.max_nesting_depth }));
+    tables.push(...planned.filter((t) => !selection.excludedTables?.has(t.name)));
+  }
+  enforceTableLimit(tables, config.max_tables, config.max_nesting_depth);
+  return tables;
+}
+
+/** Runs a sync, yielding schema, batch and progress events. */
+export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
+  const registry = options.registry ?? defaultRegistry;
+  const { config, selection } = options;
+  const selected = new Set(selection.streams);
+  plannedTables(config, selection, registry);
+  const client = options.client ?? clientFor(config, options.clientOptions);
+  const state = cloneState(options.state ?? emptyState());
+  const log = options.log ?? (() => {});
+  const roots = registry.filter((s) => !s.parent && (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
+  for (const root of roots) {
+    yield* new StreamRun(root, registry, options, client, state, log).run();
+  }
+  state.currently_syncing = null;
+  yield { type: "batch", stream: roots.at(-1)?.name ?? "", rows: new Map(), rescued: 0, state: cloneState(state) };
+}
+
+/** One child stream as read during its parent's run. */
+interface ChildRun {
+  stream: StreamDefinition;
+  plan: TablePlan;
+  skip: Set<string>;
+  /** The child's own incremental cursor (price list records), read from its bookmark. */
+  since?: string;
+  maxCursor?: string;
+}
+
+/** The read of one top-level stream and its selected children. */
+class StreamRun {
+  readonly #selected: Set<string>;
+  readonly #plan: TablePlan;
+  readonly #children: ChildRun[];
+  readonly #announced = new Map<string, string>();
+  #records = 0;
+
+  constructor(
+    readonly stream: StreamDefinition,
+    readonly registry: readonly StreamDefinition[],
+    readonly options: SyncOptions,
+    readonly client: ApiClient,
+    readonly state: State,
+    readonly log: (message: string) => void,
+  ) {
+    this.#selected = new Set(options.selection.streams);
+    const planOptions = { maxNestingDepth: options.config.max_nesting_depth };
+    this.#plan = planStream(stream, planOptions);
+    this.#children = childrenOf(registry, stream.name)
+      .filter((c) => this.#selected.has(c.name))
+      .map((c) => {
+        const source = c.parent!.source;
+        const since = c.cursor ? this.#bookmarkOf(c) : undefined;
+        return {
+          stream: c,
+          plan: planStream(c, planOptions),
+          skip: new Set(source.kind === "inline" ? source.omit ?? [] : []),
+          since,
+        };
+      });
+  }
+
+  #emitsParent(): boolean {
+    return this.#selected.has(this.stream.name);
+  }
+
+  #incremental(stream: StreamDefinition): boolean {
+    return !!stream.cursor && !this.options.selection.fullTable?.has(stream.name);
+  }
+
+  /** Where an incremental read starts: the bookmark, else start_date (unless the stream reads everything first). */
+  #bookmarkOf(stream: StreamDefinition): string | undefined {
+    if (!this.#incremental(stream)) return undefined;
+    const saved = this.options.fullRefresh ? undefined : this.state.bookmarks[stream.name]?.replication_key_value;
+    if (saved !== undefined) return String(saved);
+    return stream.cursor!.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
+  }
+
+  async *run(): AsyncGenerator<SyncEvent> {
+    const stream = this.stream;
+    const cursor = this.#incremental(stream) ? stream.cursor : undefined;
+    // A child with a cursor of its own needs every parent, not only the recently modified ones.
+    const readAllParents = this.#children.some((c) => c.stream.cursor);
+    const since = readAllParents ? undefined : this.#bookmarkOf(stream);
+    const sorted = !!cursor?.sort;
+    const requestsBefore = this.client.requests;
+    this.state.currently_syncing = stream.name;
+    yield { type: "stream-start", stream: stream.name, incremental: !!cursor && !readAllParents, since };
+    for (const plan of this.#tables()) yield* this.#announce(plan);
+
+    const params = this.#parentParams(readAllParents ? undefined : since);
+    let maxCursor: string | undefined;
+    try {
+      const pages = readPages(this.client, {
+        api: stream.api!,
+        path: stream.path!,
+        style: stream.pagination!,
+        pageSize: this.options.config.page_size,
+        params,
+        seek: cursor && sorted && !readAllParents
+          ? { field: cursor.field, filter: cursor.filter, from: since, key: stream.primaryKey }
+          : undefined,
+      });
+      for await (const page of pages) {
+        const sink = newSink();
+        await this.#processPage(page, sink);
+        if (cursor && !readAllParents) {
+          for (const record of page) maxCursor = laterInstant(maxCursor, cursorValue(record, cursor.field));
+          // Sorted lists are read in cursor order: the page's maximum is a safe bookmark now.
+          if (sorted && maxCursor) this.#setBookmark(stream, maxCursor);
+        }
+        yield* this.#batch(sink);
+      }
+    } catch (error) {
+      if (!(error instanceof ScopeError)) throw error;
+      yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error) };
+      return;
+    }
+    // Unsorted lists can only be bookmarked once complete.
+    if (cursor && !readAllParents && maxCursor) this.#setBookmark(stream, maxCursor);
+    for (const child of this.#children) if (child.maxCursor) this.#setBookmark(child.stream, child.maxCursor);
+    yield* this.#batch(newSink());
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
+  }
+
+  #tables(): TablePlan[] {
+    const plans = this.#emitsParent() ? [this.#plan] : [];
+    plans.push(...this.#children.map((c) => c.plan));
+    return plans;
+  }
+
+  /** Schema events for a plan's tables that are new or changed since last announced. */
+  *#announce(plan: TablePlan): Generator<SyncEvent> {
+    for (const table of tablesOf(plan)) {
+      if (this.options.selection.excludedTables?.has(table.name)) continue;
+      const visible = this.#visible(table);
+      const signature = JSON.stringify(visible.columns);
+      if (this.#announced.get(table.name) === signature) continue;
+      this.#announced.set(table.name, signature);
+      yield { type: "schema", table: visible };
+    }
+  }
+
+  /** A table without its deselected columns. */
+  #visible(table: TableSchema): TableSchema {
+    const excluded = this.options.selection.excludedFields?.get(table.name);
+    const copy = structuredClone(table);
+    if (excluded) copy.columns = copy.columns.filter((c) => !excluded.has(c.name) || table.primaryKey.includes(c.name));
+    return copy;
+  }
+
+  *#batch(sink: FlattenSink): Generator<SyncEvent> {
+    for (const reason of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: reason.stream, reason: reason.message };
+    for (const plan of sink.evolved) yield* this.#announce(plan);
+    for (const table of this.options.selection.excludedTables ?? []) sink.rows.delete(table);
+    const excluded = this.options.selection.excludedFields;
+    if (excluded) {
+      for (const [table, rows] of sink.rows) {
+        const drop = excluded.get(table);
+        if (drop) for (const row of rows) for (const column of drop) delete row[column];
+      }
+    }
+    yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state: cloneState(this.state) };
+  }
+
+  #setBookmark(stream: StreamDefinition, value: string): void {
+    const current = this.state.bookmarks[stream.name]?.replication_key_value;
+    const next = laterInstant(current === undefined ? undefined : String(current), value)!;
+    this.state.bookmarks[stream.name] = {
+      replication_key: stream.cursor!.field,
+      replication_key_value: new Date(Date.parse(next)).toISOString(),
+    };
+  }
+
+  #scopeMessage(stream: StreamDefinition, error: ScopeError): string {
+    return `stream '${stream.name}' skipped: the access token lacks the OAuth scope '${stream.scope}' ` +
+      `(${error.message}). Add that scope to the API account, or deselect the stream.`;
+  }
+
+  /** The parent list's query: fixed params, includes the selected children need, channel, cursor filter and sort. */
+  #parentParams(since: string | undefined): Record<string, string | number> {
+    const stream = this.stream;
+    const params: Record<string, string | number> = { ...stream.params };
+    for (const child of this.#children) {
+      for (const [key, value] of Object.entries(child.stream.parent!.parentParams ?? {})) {
+        params[key] = key === "include" && params[key] ? mergeList(String(params[key]), value) : value;
+      }
+    }
+    const config = this.options.config;
+    if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
+    const cursor = stream.cursor;
+    if (cursor && this.#incremental(stream)) {
+      Object.assign(params, cursor.sort ?? {});
+      if (since !== undefined && !cursor.sort) params[cursor.filter] = filterValue(since);
+      if (config.end_date && cursor.upperFilter) params[cursor.upperFilter] = filterValue(config.end_date);
+    }
+    return params;
+  }
+
+  async #processPage(page: Record<string, unknown>[], sink: FlattenSink): Promise<void> {
+    const stream = this.stream;
+    const emit = this.#emitsParent();
+    const skip = new Set(stream.exclude ?? []);
+    const fetches: (() => Promise<void>)[] = [];
+    for (const record of page) {
+      if (emit) {
+        if (stream.rowsAt) this.#fanOut(record, sink);
+        else flattenRecord(this.#plan, record, sink, {}, skip);
+        this.#records++;
+      }
+      for (const child of this.#children) {
+        const fetch = this.#childRows(child, record, sink);
+        if (fetch) fetches.push(fetch);
+      }
+    }
+    await runPool(fetches, this.options.config.max_concurrency);
+  }
+
+  /** `rowsAt`: one row per object at the path, each with key columns from its item. */
+  #fanOut(item: Record<string, unknown>, sink: FlattenSink): void {
+    const { path, keys } = this.stream.rowsAt!;
+    const preset: Row = {};
+    for (const [column, field] of Object.entries(keys)) preset[column] = valueAt(item, field);
+    for (const { object } of collect(item, path)) flattenRecord(this.#plan, object, sink, preset);
+  }
+
+  /** Rows of one child for one parent: inline now, or a fetch to run. */
+  #childRows(child: ChildRun, parent: Record<string, unknown>, sink: FlattenSink): (() => Promise<void>) | undefined {
+    const rule = child.stream.parent!;
+    const preset: Row = {};
+    for (const [column, field] of Object.entries(rule.keys)) preset[column] = valueAt(parent, field);
+    const source = rule.source;
+    if (source.kind === "inline") {
+      const found = source.paths.flatMap((path) => collect(parent, path));
+      const truncated = source.fallback && found.some((f) => f.markers.has(source.fallback!.marker));
+      if (!truncated || !source.fallback) {
+        for (const { object } of found) this.#childRow(child, object, preset, sink);
+        return undefined;
+      }
+      const fallback = source.fallback;
+      this.log(`${child.stream.name}: order ${JSON.stringify(preset)} has more inline rows than the API returns; reading ${fallback.path}`);
+      return () => this.#readSubresource(child, fallback.api, fillPath(fallback.path, parent), fallback.pagination, {}, preset, sink);
+    }
+    if (source.when && !holds(source.when, parent)) return undefined;
+    const params: Record<string, string | number> = { ...source.params };
+    if (child.stream.cursor && child.since !== undefined) params[child.stream.cursor.filter] = filterValue(child.since);
+    if (child.stream.cursor && this.options.config.end_date && child.stream.cursor.upperFilter) {
+      params[child.stream.cursor.upperFilter] = filterValue(this.options.config.end_date);
+    }
+    return () => this.#readSubresource(child, source.api, fillPath(source.path, parent), source.pagination, params, preset, sink);
+  }
+
+  #childRow(child: ChildRun, object: Record<string, unknown>, preset: Row, sink: FlattenSink): void {
+    flattenRecord(child.plan, object, sink, preset, child.skip);
+    if (child.stream.cursor) child.maxCursor = laterInstant(child.maxCursor, cursorValue(object, child.stream.cursor.field));
+  }
+
+  readonly #skippedChildren = new Set<string>();
+  readonly #skipNotices: { stream: string; message: string }[] = [];
+
+  async #readSubresource(
+    child: ChildRun,
+    api: "v2" | "v3",
+    path: string,
+    style: StreamDefinition["pagination"],
+    params: Record<string, string | number>,
+    preset: Row,
+    sink: FlattenSink,
+  ): Promise<void> {
+    if (this.#skippedChildren.has(child.stream.name)) return;
+    try {
+      const pages = readPages(this.client, { api, path, style: style ?? "v2-page", pageSize: this.options.config.page_size, params });
+      for await (const page of pages) for (const object of page) this.#childRow(child, object, preset, sink);
+    } catch (error) {
+      if (!(error instanceof ScopeError)) throw error;
+      if (this.#skippedChildren.has(child.stream.name)) return;
+      this.#skippedChildren.add(child.stream.name);
+      this.#skipNotices.push({ stream: child.stream.name, message: this.#scopeMessage(child.stream, error) });
+    }
+  }
+}
+
+function mergeList(a: string, b: string): string {
+  return [...new Set([...a.split(","), ...b.split(",")])].join(",");
+}
+
+function cursorValue(record: Record<string, unknown>, field: string): string | undefined {
+  const value = record[field];
+  if (typeof value !== "string" || value === "" || Number.isNaN(Date.parse(value))) return undefined;
+  return value;
+}
+
+/** The value at a dotted path. */
+function valueAt(object: Record<string, unknown>, path: string): unknown {
+  let current: unknown = object;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Objects found at a path like `consignments.shipping[].line_items[]`, with the keys of every container on the way. */
+function collect(root: Record<string, unknown>, path: string): { object: Record<string, unknown>; markers: Set<string> }[] {
+  let frontier: { value: unknown; markers: Set<string> }[] = [{ value: root, markers: new Set() }];
+  for (const segment of path.split(".")) {
+    const fanOut = segment.endsWith("[]");
+    const key = fanOut ? segment.slice(0, -2) : segment;
+    const next: typeof frontier = [];
+    for (const { value, markers } of frontier) {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+      const container = value as Record<string, unknown>;
+      const seen = new Set([...markers, ...Object.keys(container).filter((k) => k.startsWith("__"))]);
+      const child = container[key];
+      if (fanOut) {
+        if (Array.isArray(child)) for (const item of child) next.push({ value: item, markers: seen });
+      } else next.push({ value: child, markers: seen });
+    }
+    frontier = next;
+  }
+  return frontier
+    .filter((f) => f.value !== null && typeof f.value === "object" && !Array.isArray(f.value))
+    .map((f) => ({ object: f.value as Record<string, unknown>, markers: f.markers }));
+}
+
+function fillPath(template: string, record: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (_, field) => encodeURIComponent(String(valueAt(record, field))));
+}
+
+function holds(condition: ParentCondition, record: Record<string, unknown>): boolean {
+  const value = valueAt(record, condition.field);
+  if (condition.is === "nonzero") {
+    const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+    return Number.isFinite(n) && n !== 0;
+  }
+  return !(value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0));
+}
+
+/** Runs tasks with at most `limit` at once. */
+async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}

@@ -1,0 +1,75 @@
+/**
+ * The Singer host: a sync written as SCHEMA, RECORD and STATE messages, one JSON object a
+ * line on stdout (logs go to stderr). STATE follows the records it covers.
+ */
+import type { Writable } from "node:stream";
+import type { Config } from "../config/load.ts";
+import { tableJsonSchema } from "../engine/catalog.ts";
+import { sync, type SyncOptions } from "../engine/sync.ts";
+import type { State } from "../engine/types.ts";
+
+/** What a Singer sync reports when it ends. */
+export interface SingerSummary {
+  records: Map<string, number>;
+  requests: number;
+  skipped: { stream: string; reason: string }[];
+  state: State | undefined;
+}
+
+/** Writes text to a stream, waiting when its buffer is full (memory stays bounded by one page). */
+export async function writeOut(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once("drain", resolve));
+}
+
+/** Runs a sync and writes it to `out` as Singer messages. */
+export async function singerSync(
+  options: Omit<SyncOptions, "config"> & { config: Config; out: Writable; log: (message: string) => void },
+): Promise<SingerSummary> {
+  const summary: SingerSummary = { records: new Map(), requests: 0, skipped: [], state: undefined };
+  let lastState = "";
+  for await (const event of sync(options)) {
+    switch (event.type) {
+      case "schema": {
+        const t = event.table;
+        const message: Record<string, unknown> = {
+          type: "SCHEMA",
+          stream: t.name,
+          schema: tableJsonSchema(t),
+          key_properties: t.primaryKey,
+        };
+        if (t.cursor) message.bookmark_properties = [t.cursor];
+        await writeOut(options.out, JSON.stringify(message) + "\n");
+        break;
+      }
+      case "batch": {
+        const timeExtracted = new Date().toISOString();
+        let text = "";
+        for (const [table, rows] of event.rows) {
+          const prefix = `{"type":"RECORD","stream":${JSON.stringify(table)},"time_extracted":"${timeExtracted}","record":`;
+          for (const row of rows) text += prefix + JSON.stringify(row) + "}\n";
+          summary.records.set(table, (summary.records.get(table) ?? 0) + rows.length);
+        }
+        const state = JSON.stringify(event.state);
+        if (state !== lastState) {
+          text += `{"type":"STATE","value":${state}}\n`;
+          lastState = state;
+        }
+        summary.state = event.state;
+        if (text) await writeOut(options.out, text);
+        break;
+      }
+      case "stream-start":
+        options.log(`sync ${event.stream}: ${event.incremental ? `incremental since ${event.since ?? "the beginning"}` : "full table"}`);
+        break;
+      case "stream-end":
+        summary.requests += event.requests;
+        options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests`);
+        break;
+      case "stream-skipped":
+        summary.skipped.push({ stream: event.stream, reason: event.reason });
+        options.log(`warning: ${event.reason}`);
+        break;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { coerce, DOES_NOT_FIT, widenType } from "../../src/engine/columns.ts";
+import { flattenRecord, newSink } from "../../src/engine/flatten.ts";
+import { planStream, tablesOf } from "../../src/engine/schema.ts";
+import { findStream } from "../../src/engine/registry.ts";
+import { registry } from "../../streams/index.ts";
+import type { StreamDefinition } from "../../src/engine/types.ts";
+
+const widget: StreamDefinition = {
+  name: "widgets",
+  description: "test stream",
+  api: "v3",
+  path: "widgets",
+  primaryKey: ["id"],
+  scope: "none",
+  writeMode: "merge",
+  schema: {
+    type: "object",
+    properties: {
+      id: { type: "integer" },
+      total: { type: ["string", "null"], format: "decimal" },
+      created: { type: "string", format: "date-time" },
+      billing_address: { type: "object", properties: { city: { type: "string" }, geo: { type: "object", properties: { lat: { type: "number" } } } } },
+      billing_address_city: { type: "string" },
+      tags: { type: "array", items: { type: "string" } },
+      options: { type: "array", items: { type: "object", properties: { name: { type: "string" }, values: { type: "array", items: { type: "object", properties: { label: { type: "string" } } } } } } },
+    },
+  },
+};
+
+describe("flattening", () => {
+  it("joins nested keys with _ and detects the collision with a literal key", () => {
+    const plan = planStream(widget, { maxNestingDepth: 3 });
+    const names = plan.table.columns.map((c) => c.name);
+    expect(names).toContain("billing_address_geo_lat");
+    expect(names).toContain("billing_address_city");
+    expect(names).toContain("billing_address_city__2");
+    const sink = newSink();
+    const row = flattenRecord(plan, {
+      id: 1,
+      total: "361.9500",
+      created: "Tue, 20 Nov 2012 00:00:00 +0000",
+      billing_address: { city: "Austin", geo: { lat: 30.2 } },
+      billing_address_city: "literal",
+      tags: ["a", "b"],
+    }, sink);
+    expect(row.billing_address_city).toBe("Austin");
+    expect(row.billing_address_city__2).toBe("literal");
+    expect(row.billing_address_geo_lat).toBe(30.2);
+    expect(row.created).toBe("2012-11-20T00:00:00.000Z");
+    expect(row.total).toBe("361.9500");
+    expect(row.tags).toEqual(["a", "b"]);
+    expect(row._rescued).toBeNull();
+  });
+
+  it("splits arrays of objects into child tables with the parent key and _index, bounded by max_nesting_depth", () => {
+    const deep = tablesOf(planStream(widget, { maxNestingDepth: 3 })).map((t) => t.name);
+    expect(deep).toEqual(["widgets", "widgets_options", "widgets_options_values"]);
+    const shallow = planStream(widget, { maxNestingDepth: 1 });
+    expect(tablesOf(shallow).map((t) => t.name)).toEqual(["widgets", "widgets_options"]);
+    expect(tablesOf(shallow)[1].columns.find((c) => c.name === "values")?.type).toBe("json");
+    expect(tablesOf(planStream(widget, { maxNestingDepth: 0 })).length).toBe(1);
+
+    const plan = planStream(widget, { maxNestingDepth: 3 });
+    const sink = newSink();
+    flattenRecord(plan, { id: 7, options: [{ name: "size", values: [{ label: "S" }, { label: "M" }] }, { name: "color", values: [] }] }, sink);
+    expect(sink.rows.get("widgets_options")).toEqual([
+      { _parent_id: 7, _index: 0, name: "size", _rescued: null },
+      { _parent_id: 7, _index: 1, name: "color", _rescued: null },
+    ]);
+    expect(sink.rows.get("widgets_options_values")).toEqual([
+      { _parent_parent_id: 7, _parent_index: 0, _index: 0, label: "S", _rescued: null },
+      { _parent_parent_id: 7, _parent_index: 0, _index: 1, label: "M", _rescued: null },
+    ]);
+  });
+
+  it("keeps a value that does not fit its declared type in _rescued instead of dropping it", () => {
+    const plan = planStream(widget, { maxNestingDepth: 3 });
+    const sink = newSink();
+    const row = flattenRecord(plan, { id: 2, total: "n/a", created: "" }, sink);
+    expect(row.total).toBeNull();
+    expect(row.created).toBeNull(); // v2's empty date is NULL, not a misfit
+    expect(row._rescued).toEqual({ total: "n/a" });
+    expect(sink.rescued).toBe(1);
+  });
+
+  it("adds a column for a field the schema did not know, and widens it when data disagrees", () => {
+    const plan = planStream(widget, { maxNestingDepth: 3 });
+    const sink = newSink();
+    flattenRecord(plan, { id: 3, loyalty: { points: 10 } }, sink);
+    expect(plan.byName.get("loyalty_points")?.type).toBe("integer");
+    expect(sink.evolved.has(plan)).toBe(true);
+    flattenRecord(plan, { id: 4, loyalty: { points: 10.5 } }, sink);
+    expect(plan.byName.get("loyalty_points")?.type).toBe("number");
+    flattenRecord(plan, { id: 5, loyalty: { points: "lots" } }, sink);
+    expect(plan.byName.get("loyalty_points")?.type).toBe("string");
+    expect(sink.rows.get("widgets")!.map((r) => r.loyalty_points)).toEqual([10, 10.5, "lots"]);
+  });
+
+  it("gives order_products the composite key (id, order_id) with order_id from the parent", () => {
+    const stream = findStream(registry, "order_products")!;
+    const plan = planStream(stream, { maxNestingDepth: 3 });
+    expect(plan.table.primaryKey).toEqual(["id", "order_id"]);
+    expect(plan.table.parent).toEqual({ table: "orders", keys: { order_id: "id" } });
+    expect(plan.table.columns.slice(0, 2).map((c) => c.name)).toEqual(["id", "order_id"]);
+  });
+});
+
+describe("column types", () => {
+  it("coerces v2 and v3 values", () => {
+    expect(coerce("12", "integer")).toBe(12);
+    expect(coerce(1.5, "integer")).toBe(DOES_NOT_FIT);
+    expect(coerce("2024-03-01T10:20:30+02:00", "timestamp")).toBe("2024-03-01T08:20:30.000Z");
+    expect(coerce("not a date", "timestamp")).toBe(DOES_NOT_FIT);
+    expect(coerce(12.5, "decimal")).toBe("12.5");
+    expect(coerce("", "decimal")).toBeNull();
+    expect(coerce("", "string")).toBe("");
+    expect(coerce([1, 2], { list: "integer" })).toEqual([1, 2]);
+  });
+  it("only ever widens", () => {
+    expect(widenType("integer", "number")).toBe("number");
+    expect(widenType("integer", "decimal")).toBe("decimal");
+    expect(widenType("boolean", "integer")).toBe("string");
+    expect(widenType("string", "json")).toBe("json");
+  });
+});
