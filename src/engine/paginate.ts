@@ -24,6 +24,11 @@ export interface ListRequest {
 
 type Item = Record<string, unknown>;
 
+/** True when a stream's list is read by seeking on its cursor (sorted by it, and paged by page number). */
+export function seeksOnCursor(stream: { cursor?: { sort?: Record<string, string> }; pagination?: PaginationStyle }): boolean {
+  return !!stream.cursor?.sort && (stream.pagination === "v2-page" || stream.pagination === "v3-offset");
+}
+
 /** Formats an instant for a date filter: ISO 8601, second precision, UTC. */
 export function filterTimestamp(value: string): string {
   const ms = Date.parse(value);

@@ -9,7 +9,7 @@ import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
-import { filterTimestamp as filterValue, readPages } from "./paginate.ts";
+import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { childrenOf, findStream } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, emptyState, laterInstant } from "./state.ts";
@@ -167,7 +167,7 @@ class StreamRun {
         style: stream.pagination!,
         pageSize: this.options.config.page_size,
         params,
-        seek: cursor && sorted && !readAllParents
+        seek: cursor && seeksOnCursor(stream) && !readAllParents
           ? { field: cursor.field, filter: cursor.filter, from: since, key: stream.primaryKey }
           : undefined,
       });
@@ -261,7 +261,7 @@ class StreamRun {
     const cursor = stream.cursor;
     if (cursor && this.#incremental(stream)) {
       Object.assign(params, cursor.sort ?? {});
-      if (since !== undefined && !cursor.sort) params[cursor.filter] = filterValue(since);
+      if (since !== undefined && !seeksOnCursor(stream)) params[cursor.filter] = filterValue(since);
       if (config.end_date && cursor.upperFilter) params[cursor.upperFilter] = filterValue(config.end_date);
     }
     return params;

@@ -1,0 +1,7 @@
+/**
+ * tap-bigcommerce as a library: `createSource` for TypeScript hosts, the engine's types,
+ * the DuckDB destination and the bundled BigCommerce emulator.
+ */
+export { createSource, type ReadOptions, type RecordBatch, type Source, type StreamInfo } from "./hosts/api.ts";
+export type { Row, State, StreamDefinition, SyncEvent, TableSchema, WriteMode } from "./engine/types.ts";
+export { registry } from "../streams/index.ts";

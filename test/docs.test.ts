@@ -1,0 +1,17 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { streamsMarkdown } from "../src/docs/streams-doc.ts";
+import { registry } from "../streams/index.ts";
+
+describe("docs/streams.md", () => {
+  it("is up to date with the registry (regenerate with `npm run docs`)", () => {
+    const committed = readFileSync(new URL("../docs/streams.md", import.meta.url), "utf8");
+    expect(committed).toBe(streamsMarkdown());
+  });
+  it("names every stream with its request cost", () => {
+    const text = streamsMarkdown();
+    for (const stream of registry) expect(text).toContain(`| \`${stream.name}\` |`);
+    expect(text).toMatch(/order_products.*0 extra requests: inline in the orders pages/);
+    expect(text).toMatch(/order_coupons.*1 request per orders record whose `coupon_discount` is nonzero/);
+  });
+});
