@@ -87,8 +87,9 @@ export default defineStreams([
   },
   {
     name: "transactions",
-    description: "Payment transactions of an order; asked for only when the order has a payment status.",
+    description: "Payment transactions of an order; one request per paid order, so not selected by default.",
     primaryKey: ["id"],
+    selectedByDefault: false,
     scope: TRANSACTIONS_SCOPE,
     schema: transactions,
     parent: {

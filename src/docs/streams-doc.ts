@@ -48,12 +48,12 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
     `arrays of objects that are not streams of their own become child tables \`{table}_{field}\` keyed by`,
     `\`_parent_<key>\` and \`_index\` (down to \`max_nesting_depth\`, ${maxNestingDepth} by default).`,
     "",
-    "| stream | endpoint | primary key | replication | OAuth scope | request cost |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| stream | endpoint | primary key | replication | OAuth scope | request cost | selected by default |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of registry) {
     lines.push(
-      `| \`${s.name}\` | ${endpoint(s)} | ${s.primaryKey.map((k) => `\`${k}\``).join(", ")} | ${replication(s)} | \`${s.scope}\` | ${requestCost(s)} |`,
+      `| \`${s.name}\` | ${endpoint(s)} | ${s.primaryKey.map((k) => `\`${k}\``).join(", ")} | ${replication(s)} | \`${s.scope}\` | ${requestCost(s)} | ${s.selectedByDefault === false ? "no" : "yes"} |`,
     );
   }
   lines.push("", "## Child tables split from nested arrays", "");
