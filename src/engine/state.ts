@@ -1,7 +1,7 @@
 /** Bookmarks in the Singer state shape: `{bookmarks: {<stream>: {replication_key, replication_key_value}}, currently_syncing}`. */
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
-import type { State } from "./types.ts";
+import type { State, StreamBookmark } from "./types.ts";
 
 const StateSchema = v.object({
   bookmarks: v.optional(
@@ -46,9 +46,57 @@ export function cloneState(state: State): State {
   return structuredClone(state);
 }
 
-/** The later of two timestamps (either may be undefined). */
-export function laterInstant(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Date.parse(b) > Date.parse(a) ? b : a;
+/** Bookmarks keep the keys of the records at their value up to this many (beyond it, resuming re-reads those few records). */
+const MAX_BOUNDARY_KEYS = 1000;
+
+/**
+ * A stream's cursor high-water mark and the keys of the records that carry it. Cursor
+ * filters are inclusive, so a later run would re-read the records at the bookmark; the
+ * keys let it skip exactly those it already emitted.
+ */
+export class CursorMark {
+  #ms = -Infinity;
+  #keys = new Set<string>();
+  readonly #startMs: number;
+  readonly #startKeys: ReadonlySet<string>;
+
+  constructor(bookmark: StreamBookmark | undefined) {
+    const value = bookmark?.replication_key_value;
+    this.#startMs = value === undefined ? NaN : Date.parse(String(value));
+    const keys = Array.isArray(bookmark?.boundary_keys) ? (bookmark!.boundary_keys as unknown[]).map(String) : [];
+    this.#startKeys = new Set(keys);
+    if (!Number.isNaN(this.#startMs)) {
+      this.#ms = this.#startMs;
+      this.#keys = new Set(keys);
+    }
+  }
+
+  /** True when a previous run already emitted this record (it sits at the bookmark with a known key). */
+  alreadyEmitted(cursorValue: unknown, key: string): boolean {
+    return typeof cursorValue === "string" && Date.parse(cursorValue) === this.#startMs && this.#startKeys.has(key);
+  }
+
+  /** Takes a record's cursor value into account. */
+  advance(cursorValue: unknown, key: string): void {
+    if (typeof cursorValue !== "string" || cursorValue === "") return;
+    const ms = Date.parse(cursorValue);
+    if (Number.isNaN(ms) || ms < this.#ms) return;
+    if (ms > this.#ms) {
+      this.#ms = ms;
+      this.#keys = new Set();
+    }
+    this.#keys.add(key);
+  }
+
+  /** True once any record (or the starting bookmark) set a value. */
+  get hasValue(): boolean {
+    return Number.isFinite(this.#ms);
+  }
+
+  /** The bookmark for `replicationKey` at the mark. */
+  toBookmark(replicationKey: string): StreamBookmark {
+    const bookmark: StreamBookmark = { replication_key: replicationKey, replication_key_value: new Date(this.#ms).toISOString() };
+    if (this.#keys.size > 0 && this.#keys.size <= MAX_BOUNDARY_KEYS) bookmark.boundary_keys = [...this.#keys].sort();
+    return bookmark;
+  }
 }

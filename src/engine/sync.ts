@@ -12,8 +12,8 @@ import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { childrenOf, findStream } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
-import { cloneState, emptyState, laterInstant } from "./state.ts";
-import type { ParentCondition, Row, State, StreamDefinition, SyncEvent, TableSchema } from "./types.ts";
+import { cloneState, CursorMark, emptyState } from "./state.ts";
+import type { ParentCondition, Row, State, StreamBookmark, StreamDefinition, SyncEvent, TableSchema } from "./types.ts";
 
 /** What to sync. */
 export interface Selection {
@@ -94,7 +94,7 @@ interface ChildRun {
   skip: Set<string>;
   /** The child's own incremental cursor (price list records), read from its bookmark. */
   since?: string;
-  maxCursor?: string;
+  mark?: CursorMark;
 }
 
 /** The read of one top-level stream and its selected children. */
@@ -126,6 +126,7 @@ class StreamRun {
           plan: planStream(c, planOptions),
           skip: new Set(source.kind === "inline" ? source.omit ?? [] : []),
           since,
+          mark: c.cursor ? new CursorMark(this.#savedBookmark(c)) : undefined,
         };
       });
   }
@@ -138,10 +139,15 @@ class StreamRun {
     return !!stream.cursor && !this.options.selection.fullTable?.has(stream.name);
   }
 
+  /** The stored bookmark of a stream, unless this is a full refresh. */
+  #savedBookmark(stream: StreamDefinition): StreamBookmark | undefined {
+    return this.options.fullRefresh || !this.#incremental(stream) ? undefined : this.state.bookmarks[stream.name];
+  }
+
   /** Where an incremental read starts: the bookmark, else start_date (unless the stream reads everything first). */
   #bookmarkOf(stream: StreamDefinition): string | undefined {
     if (!this.#incremental(stream)) return undefined;
-    const saved = this.options.fullRefresh ? undefined : this.state.bookmarks[stream.name]?.replication_key_value;
+    const saved = this.#savedBookmark(stream)?.replication_key_value;
     if (saved !== undefined) return String(saved);
     return stream.cursor!.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
   }
@@ -159,7 +165,8 @@ class StreamRun {
     for (const plan of this.#tables()) yield* this.#announce(plan);
 
     const params = this.#parentParams(readAllParents ? undefined : since);
-    let maxCursor: string | undefined;
+    const mark = cursor && !readAllParents ? new CursorMark(this.#savedBookmark(stream)) : undefined;
+    const keyOf = recordKey(stream.primaryKey);
     try {
       const pages = readPages(this.client, {
         api: stream.api!,
@@ -171,13 +178,14 @@ class StreamRun {
           ? { field: cursor.field, filter: cursor.filter, from: since, key: stream.primaryKey }
           : undefined,
       });
-      for await (const page of pages) {
+      for await (const fetched of pages) {
+        const page = mark ? fetched.filter((r) => !mark.alreadyEmitted(r[cursor!.field], keyOf(r))) : fetched;
         const sink = newSink();
         await this.#processPage(page, sink);
-        if (cursor && !readAllParents) {
-          for (const record of page) maxCursor = laterInstant(maxCursor, cursorValue(record, cursor.field));
-          // Sorted lists are read in cursor order: the page's maximum is a safe bookmark now.
-          if (sorted && maxCursor) this.#setBookmark(stream, maxCursor);
+        if (mark) {
+          for (const record of page) mark.advance(record[cursor!.field], keyOf(record));
+          // Sorted lists are read in cursor order: the mark is a safe bookmark after every page.
+          if (sorted && mark.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor!.field);
         }
         yield* this.#batch(sink);
       }
@@ -187,8 +195,10 @@ class StreamRun {
       return;
     }
     // Unsorted lists can only be bookmarked once complete.
-    if (cursor && !readAllParents && maxCursor) this.#setBookmark(stream, maxCursor);
-    for (const child of this.#children) if (child.maxCursor) this.#setBookmark(child.stream, child.maxCursor);
+    if (mark?.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor!.field);
+    for (const child of this.#children) {
+      if (child.mark?.hasValue) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor!.field);
+    }
     yield* this.#batch(newSink());
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
   }
@@ -231,15 +241,6 @@ class StreamRun {
       }
     }
     yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state: cloneState(this.state) };
-  }
-
-  #setBookmark(stream: StreamDefinition, value: string): void {
-    const current = this.state.bookmarks[stream.name]?.replication_key_value;
-    const next = laterInstant(current === undefined ? undefined : String(current), value)!;
-    this.state.bookmarks[stream.name] = {
-      replication_key: stream.cursor!.field,
-      replication_key_value: new Date(Date.parse(next)).toISOString(),
-    };
   }
 
   #scopeMessage(stream: StreamDefinition, error: ScopeError): string {
@@ -321,8 +322,13 @@ class StreamRun {
   }
 
   #childRow(child: ChildRun, object: Record<string, unknown>, preset: Row, sink: FlattenSink): void {
+    const cursor = child.stream.cursor;
+    if (child.mark && cursor) {
+      const key = recordKey(child.stream.primaryKey)({ ...object, ...preset });
+      if (child.mark.alreadyEmitted(object[cursor.field], key)) return;
+      child.mark.advance(object[cursor.field], key);
+    }
     flattenRecord(child.plan, object, sink, preset, child.skip);
-    if (child.stream.cursor) child.maxCursor = laterInstant(child.maxCursor, cursorValue(object, child.stream.cursor.field));
   }
 
   readonly #skippedChildren = new Set<string>();
@@ -354,10 +360,9 @@ function mergeList(a: string, b: string): string {
   return [...new Set([...a.split(","), ...b.split(",")])].join(",");
 }
 
-function cursorValue(record: Record<string, unknown>, field: string): string | undefined {
-  const value = record[field];
-  if (typeof value !== "string" || value === "" || Number.isNaN(Date.parse(value))) return undefined;
-  return value;
+/** A function giving a record's primary key as one string. */
+function recordKey(primaryKey: string[]): (record: Record<string, unknown>) => string {
+  return (record) => primaryKey.map((k) => String(record[k])).join("|");
 }
 
 /** The value at a dotted path. */
