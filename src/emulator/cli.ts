@@ -1,0 +1,66 @@
+/**
+ * `tap-bigcommerce emulator --port N [--store-hash H] [--token T] [--seed S --orders N --customers N
+ * --products N --quota N --window-ms N --latency-ms N --no-rate-limit]`: serves the emulator until
+ * SIGINT/SIGTERM, after printing one JSON line `{"api_url","store_hash","access_token"}` on stdout.
+ */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { InputError } from "../errors.ts";
+import { startEmulator } from "./index.ts";
+
+const COUNT_FLAGS = ["orders", "customers", "products", "brands", "categories", "coupons"] as const;
+
+function integer(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new InputError(`--${name} must be an integer >= ${min} (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+/** Runs the emulator command; resolves to the exit code once a signal stops it. */
+export async function runEmulatorCommand(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" }, host: { type: "string" }, "store-hash": { type: "string" }, token: { type: "string" },
+        seed: { type: "string" }, quota: { type: "string" }, "window-ms": { type: "string" }, "latency-ms": { type: "string" },
+        "no-rate-limit": { type: "boolean" },
+        ...Object.fromEntries(COUNT_FLAGS.map((f) => [f, { type: "string" as const }])),
+      },
+    }));
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const storeHash = str("store-hash");
+  if (storeHash !== undefined && !/^[a-z0-9]+$/.test(storeHash)) throw new InputError("--store-hash must be lowercase letters and digits");
+  const sizes: Record<string, number> = {};
+  for (const flag of COUNT_FLAGS) {
+    const n = integer(flag, str(flag));
+    if (n !== undefined) sizes[flag] = n;
+  }
+  const seedText = str("seed");
+  const emulator = await startEmulator({
+    port: integer("port", str("port")) ?? 0,
+    host: str("host"),
+    storeHash,
+    accessToken: str("token"),
+    seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
+    sizes,
+    rateLimit: values["no-rate-limit"] ? false : { quota: integer("quota", str("quota"), 1), windowMs: integer("window-ms", str("window-ms"), 1) },
+    latencyMs: integer("latency-ms", str("latency-ms")),
+  });
+  process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
+  return await new Promise<number>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void emulator.close().then(() => resolve(0));
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

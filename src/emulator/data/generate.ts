@@ -1,0 +1,95 @@
+/** Generates a whole store from a seed and sizes: the same inputs always give the same data. */
+import { genBrands, genCategories, genPriceLists, genProducts, genTrees, type ProductCounters } from "./gen-catalog.ts";
+import { genContext, REFERENCE_DATE } from "./gen-common.ts";
+import { type CustomerCounters, genCustomerGroups, genCustomers, genSubscribers } from "./gen-customers.ts";
+import { genOrders, type OrderCounters } from "./gen-orders.ts";
+import { genChannels, genCoupons, genCurrencies, genLocations, genPages, genPickupLocations, genPromotions } from "./gen-store.ts";
+import type {
+  BrandRec, CategoryRec, ChannelRec, CouponRec, CurrencyRec, CustomerGroupRec, CustomerRec, GiftCertificateRec, InventoryLocation,
+  LocationRec, OrderRec, PageRec, PriceListRec, PriceRecordRec, ProductRec, PromotionRec, RefundRec, SubscriberRec, TreeRec,
+} from "./types.ts";
+
+/** How many of each resource to generate. */
+export interface StoreSizes {
+  orders: number;
+  customers: number;
+  products: number;
+  brands: number;
+  categories: number;
+  coupons: number;
+  giftCertificates: number;
+  promotions: number;
+  pages: number;
+  priceLists: number;
+}
+
+/** A realistic small store. */
+export const DEFAULT_SIZES: Readonly<StoreSizes> = {
+  orders: 1200, customers: 300, products: 120, brands: 12, categories: 24, coupons: 20, giftCertificates: 15,
+  promotions: 8, pages: 8, priceLists: 3,
+};
+
+/** Every collection of the store, each sorted by id. */
+export interface StoreData {
+  orders: OrderRec[];
+  refunds: RefundRec[];
+  customers: CustomerRec[];
+  subscribers: SubscriberRec[];
+  customerGroups: CustomerGroupRec[];
+  products: ProductRec[];
+  brands: BrandRec[];
+  trees: TreeRec[];
+  categories: CategoryRec[];
+  priceLists: PriceListRec[];
+  priceRecords: PriceRecordRec[];
+  channels: ChannelRec[];
+  currencies: CurrencyRec[];
+  pages: PageRec[];
+  coupons: CouponRec[];
+  giftCertificates: GiftCertificateRec[];
+  promotions: PromotionRec[];
+  locations: InventoryLocation[];
+  pickupLocations: LocationRec[];
+}
+
+/** Next free ids, for records added later. */
+export interface Counters {
+  orders: OrderCounters;
+  products: ProductCounters;
+  customers: CustomerCounters;
+}
+
+/** Generates the data of a store. `end` (epoch seconds) is the last instant of its history. */
+export function generateStore(seed: string | number, sizes: StoreSizes, end = REFERENCE_DATE): { data: StoreData; counters: Counters } {
+  for (const [key, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`size '${key}' must be a non-negative integer (got ${value})`);
+  }
+  const ctx = genContext(seed, end);
+  const channels = genChannels(ctx);
+  const currencies = genCurrencies(ctx);
+  const locations = genLocations();
+  const pickupLocations = genPickupLocations();
+  const customerGroups = genCustomerGroups(ctx);
+  const brands = genBrands(sizes.brands);
+  const trees = genTrees(sizes.categories);
+  const categories = genCategories(ctx, sizes.categories, trees);
+  const { products, ids: productIds } = genProducts(ctx, sizes.products, brands, categories, locations.length);
+  const { priceLists, priceRecords } = genPriceLists(ctx, sizes.priceLists, products);
+  const { customers, ids: customerIds } = genCustomers(ctx, sizes.customers);
+  const coupons = genCoupons(ctx, sizes.coupons);
+  const promotions = genPromotions(ctx, sizes.promotions);
+  const pages = genPages(ctx, sizes.pages);
+  const giftCertificates: GiftCertificateRec[] = [];
+  const refunds: RefundRec[] = [];
+  const { orders, ids: orderIds } = genOrders(ctx, sizes.orders, sizes.giftCertificates, {
+    customers, products, coupons, pickupLocations, giftCertificates, refunds, brands,
+  });
+  const subscribers = genSubscribers(ctx, customers, orders);
+  return {
+    data: {
+      orders, refunds, customers, subscribers, customerGroups, products, brands, trees, categories, priceLists, priceRecords,
+      channels, currencies, pages, coupons, giftCertificates, promotions, locations, pickupLocations,
+    },
+    counters: { orders: orderIds, products: productIds, customers: customerIds },
+  };
+}

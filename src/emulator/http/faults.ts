@@ -1,0 +1,75 @@
+/**
+ * Injected faults, for tests and benchmarks. Rules are kept in order; each request takes the
+ * first rule that matches it (and has not been used up), so a fault plan plays out deterministically.
+ */
+
+/** Which requests a rule applies to, and how often. */
+export interface FaultScope {
+  /** Substring (or pattern) of the request path with its query, without the store prefix, e.g. `/v2/orders`. */
+  match?: string | RegExp;
+  /** How many requests the rule affects (default 1). */
+  times?: number;
+  /** Let this many matching requests through before the rule starts (default 0). */
+  skip?: number;
+}
+
+/** One fault. */
+export type FaultRule = FaultScope & (
+  /** Answer with this status (500, 502, 503, 504…) and an error body; rate-limit headers as usual. */
+  | { kind: "status"; status: number }
+  /** 429 WITHOUT rate-limit headers: platform overload, not the store's quota. */
+  | { kind: "overload" }
+  /**
+   * Destroy the connection without answering. (Clients that retry requests on a reused keep-alive
+   * connection, such as Deno's fetch, may retry once on their own.)
+   */
+  | { kind: "reset" }
+  /**
+   * Cut the body: `content-length` (default) announces the full length, writes half and drops
+   * the connection; `half-json` sends a complete response whose JSON stops halfway.
+   */
+  | { kind: "truncate"; mode?: "content-length" | "half-json" }
+  /** Wait `ms` before answering normally. */
+  | { kind: "delay"; ms: number }
+);
+
+interface Armed {
+  rule: FaultRule;
+  left: number;
+  skip: number;
+}
+
+/** The fault plan of an emulator. */
+export class Faults {
+  private armed: Armed[] = [];
+
+  /** Replaces the plan. */
+  set(rules: readonly FaultRule[]): void {
+    this.armed = rules.map((rule) => {
+      const left = rule.times ?? 1;
+      if (!Number.isInteger(left) || left < 1) throw new Error(`fault 'times' must be a positive integer (got ${rule.times})`);
+      return { rule, left, skip: rule.skip ?? 0 };
+    });
+  }
+
+  /** The rules not yet used up, with how many requests each still affects. */
+  pending(): Array<FaultRule & { times: number }> {
+    return this.armed.map((a) => ({ ...a.rule, times: a.left }));
+  }
+
+  /** Takes the fault for a request (path with query, no store prefix), if any. */
+  take(target: string): FaultRule | undefined {
+    for (const a of this.armed) {
+      const m = a.rule.match;
+      if (m !== undefined && !(typeof m === "string" ? target.includes(m) : m.test(target))) continue;
+      if (a.skip > 0) {
+        a.skip--;
+        return undefined;
+      }
+      a.left--;
+      if (a.left === 0) this.armed.splice(this.armed.indexOf(a), 1);
+      return a.rule;
+    }
+    return undefined;
+  }
+}

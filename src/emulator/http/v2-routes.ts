@@ -1,0 +1,187 @@
+/** The v2 endpoints: orders and their sub-resources, customer groups, coupons, gift certificates, currencies, the store. */
+import { ORDER_STATUSES } from "../data/gen-orders.ts";
+import { orderTotals } from "../data/totals.ts";
+import type { OrderRec } from "../data/types.ts";
+import { renderConsignments, renderOrder, renderOrderCoupon, renderOrderProduct, renderShippingAddress } from "../render/v2-orders.ts";
+import { renderCoupon, renderCurrency, renderCustomerGroup, renderGiftCertificate, renderStoreInfo } from "../render/v2-store.ts";
+import type { Ctx, Route } from "./context.ts";
+import { errorReply, MESSAGES, type Reply } from "./errors.ts";
+import {
+  applyFilters, boolEq, dateMax, dateMin, type FilterFactory, intEq, intIn, intMax, intMin, type Ordering, sortRows, strEq, strLike,
+} from "./filters.ts";
+import { v2List } from "./paging.ts";
+import { BadParam } from "./query.ts";
+
+const ORDERS = ["store_v2_orders_read_only"];
+const CUSTOMERS = ["store_v2_customers_read_only"];
+const MARKETING = ["store_v2_marketing_read_only"];
+const INFORMATION = ["store_v2_information_read_only"];
+
+const notFound = (): Reply => errorReply("v2", 404, MESSAGES[404]!);
+
+const ORDER_FILTERS: Record<string, FilterFactory<OrderRec>> = {
+  min_id: intMin((o) => o.id),
+  max_id: intMax((o) => o.id),
+  min_total: intMin((o) => orderTotals(o).totalInc / 100),
+  max_total: intMax((o) => orderTotals(o).totalInc / 100),
+  customer_id: intEq((o) => o.customerId),
+  email: strEq((o) => o.billing.email),
+  status_id: intEq((o) => o.statusId),
+  cart_id: strEq((o) => o.cartId),
+  payment_method: strEq((o) => o.paymentMethod),
+  min_date_created: dateMin((o) => o.created),
+  max_date_created: dateMax((o) => o.created),
+  min_date_modified: dateMin((o) => o.modified),
+  max_date_modified: dateMax((o) => o.modified),
+  channel_id: intEq((o) => o.channelId),
+};
+
+const ORDER_SORT_KEYS: Record<string, (o: OrderRec) => number | string> = {
+  id: (o) => o.id, customer_id: (o) => o.customerId, date_created: (o) => o.created, date_modified: (o) => o.modified,
+  status_id: (o) => o.statusId, channel_id: (o) => o.channelId, external_id: () => "",
+};
+
+/** `sort=field[:asc|:desc]`; ties broken by id in the same direction. */
+function orderOrdering(sort: string | undefined): Ordering<OrderRec> {
+  const [field = "id", dir = "asc"] = (sort ?? "id").split(":");
+  const get = ORDER_SORT_KEYS[field];
+  if (!get || (dir !== "asc" && dir !== "desc")) throw new BadParam("sort", `The sort value '${sort}' is invalid.`);
+  return { key: (o) => [get(o), o.id], desc: dir === "desc" };
+}
+
+function orderList(ctx: Ctx): OrderRec[] {
+  const live = ctx.store.orders.filter((o) => !o.deleted);
+  return sortRows(applyFilters(live, ctx.q, ORDER_FILTERS), orderOrdering(ctx.q.get("sort")));
+}
+
+function findOrder(ctx: Ctx): OrderRec | undefined {
+  const id = Number(ctx.params.order_id);
+  return Number.isInteger(id) ? ctx.store.order(id) : undefined;
+}
+
+/**
+ * `include=consignments[.line_items]` (and `fees`). BigCommerce wants `consignment_structure=object`
+ * with it; the emulator answers the object structure either way.
+ */
+function includesOf(ctx: Ctx) {
+  const include = ctx.q.includes();
+  ctx.q.get("consignment_structure");
+  return { consignments: include.has("consignments"), lineItems: include.has("consignments.line_items"), fees: include.has("fees") };
+}
+
+const orderRoutes: Route[] = [
+  {
+    pattern: "/orders", scopes: ORDERS,
+    handle: (ctx) => {
+      const include = includesOf(ctx);
+      return v2List(ctx.q, orderList(ctx), (o) => renderOrder(ctx.store, o, ctx.v2Base, include));
+    },
+  },
+  {
+    pattern: "/orders/count", scopes: ORDERS,
+    handle: (ctx) => {
+      const rows = orderList(ctx);
+      const order = [0, 1, 7, 11, 9, 8, 3, 10, 2, 5, 6, 4, 12, 13, 14];
+      const statuses = order.map((id, i) => ({
+        id, name: ORDER_STATUSES[id], system_label: ORDER_STATUSES[id], custom_label: ORDER_STATUSES[id],
+        system_description: ORDER_STATUSES[id], count: rows.filter((o) => o.statusId === id).length, sort_order: i,
+      }));
+      return { status: 200, body: { statuses, count: rows.length } };
+    },
+  },
+  {
+    pattern: "/orders/{order_id}", scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      return o ? { status: 200, body: renderOrder(ctx.store, o, ctx.v2Base, includesOf(ctx)) } : notFound();
+    },
+  },
+  {
+    pattern: "/orders/{order_id}/products", scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      return o ? v2List(ctx.q, o.lines, (l) => renderOrderProduct(ctx.store, o, l)) : notFound();
+    },
+  },
+  {
+    pattern: "/orders/{order_id}/products/{product_id}", scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      const line = o?.lines.find((l) => String(l.id) === ctx.params.product_id);
+      return o && line ? { status: 200, body: renderOrderProduct(ctx.store, o, line) } : notFound();
+    },
+  },
+  ...["/orders/{order_id}/shipping_addresses", "/orders/{order_id}/shippingaddresses"].map((pattern): Route => ({
+    pattern, scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      return o ? v2List(ctx.q, o.shipping, (s) => renderShippingAddress(ctx.store, o, s, ctx.v2Base)) : notFound();
+    },
+  })),
+  {
+    pattern: "/orders/{order_id}/coupons", scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      return o ? v2List(ctx.q, o.coupons, (c) => renderOrderCoupon(ctx.store, o, c)) : notFound();
+    },
+  },
+  {
+    pattern: "/orders/{order_id}/consignments", scopes: ORDERS,
+    handle: (ctx) => {
+      const o = findOrder(ctx);
+      const full = ctx.q.includes().has("line_items");
+      return o ? { status: 200, body: renderConsignments(ctx.store, o, full, ctx.v2Base) } : notFound();
+    },
+  },
+];
+
+const storeRoutes: Route[] = [
+  {
+    pattern: "/customer_groups", scopes: CUSTOMERS,
+    handle: (ctx) => {
+      const rows = applyFilters(ctx.store.customerGroups, ctx.q, {
+        name: strEq((g) => g.name), "name:like": strLike((g) => g.name), is_default: boolEq((g) => g.isDefault),
+        is_group_for_guests: boolEq((g) => g.isGuests), "date_created:min": dateMin((g) => g.created),
+        "date_created:max": dateMax((g) => g.created), "date_modified:min": dateMin((g) => g.modified),
+        "date_modified:max": dateMax((g) => g.modified),
+      });
+      return v2List(ctx.q, rows, (g) => renderCustomerGroup(ctx.store, g));
+    },
+  },
+  {
+    pattern: "/coupons", scopes: MARKETING,
+    handle: (ctx) => {
+      const excluded = ctx.q.get("exclude_type");
+      const rows = applyFilters(ctx.store.coupons, ctx.q, {
+        id: intIn((c) => c.id), code: strEq((c) => c.code), name: strEq((c) => c.name), type: strEq((c) => c.type),
+        min_id: intMin((c) => c.id), max_id: intMax((c) => c.id),
+      }).filter((c) => c.type !== excluded);
+      return v2List(ctx.q, rows, (c) => renderCoupon(ctx.store, c));
+    },
+  },
+  {
+    pattern: "/gift_certificates", scopes: MARKETING,
+    handle: (ctx) => {
+      const rows = applyFilters(ctx.store.giftCertificates, ctx.q, {
+        min_id: intMin((g) => g.id), max_id: intMax((g) => g.id), code: strEq((g) => g.code), order_id: intEq((g) => g.orderId),
+        to_name: strEq((g) => g.toName), to_email: strEq((g) => g.toEmail), from_name: strEq((g) => g.fromName),
+        from_email: strEq((g) => g.fromEmail),
+      });
+      const sort = ctx.q.get("sort");
+      if (sort !== undefined && sort !== "id") throw new BadParam("sort");
+      sortRows(rows, { key: (g) => [g.id], desc: ctx.q.get("direction") === "desc" });
+      return v2List(ctx.q, rows, (g) => renderGiftCertificate(ctx.store, g));
+    },
+  },
+  {
+    pattern: "/currencies", scopes: INFORMATION,
+    handle: (ctx) => v2List(ctx.q, ctx.store.currencies, (c) => renderCurrency(ctx.store, c)),
+  },
+  {
+    pattern: "/store", scopes: INFORMATION,
+    handle: (ctx) => ({ status: 200, body: renderStoreInfo(ctx.store, ctx.origin) }),
+  },
+];
+
+/** Every v2 route. */
+export const V2_ROUTES: readonly Route[] = [...orderRoutes, ...storeRoutes];

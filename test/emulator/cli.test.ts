@@ -1,0 +1,37 @@
+/** The `emulator` command: one JSON line when ready, serves until SIGINT/SIGTERM, strict arguments. */
+import process from "node:process";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { runEmulatorCommand } from "../../src/emulator/index.ts";
+
+describe("runEmulatorCommand", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("prints {api_url, store_hash, access_token}, serves, and stops on SIGTERM with exit code 0", async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write);
+    const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000"]);
+    await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
+    expect(lines[0]!.endsWith("\n")).toBe(true);
+    const ready = JSON.parse(lines[0]!);
+    expect(Object.keys(ready).sort()).toEqual(["access_token", "api_url", "store_hash"]);
+    expect(ready).toMatchObject({ store_hash: "clitest", access_token: "tok" });
+    expect(ready.api_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${ready.api_url}/stores/clitest/v2/orders?limit=250`, { headers: { "X-Auth-Token": "tok" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toHaveLength(12);
+    expect(res.headers.get("x-rate-limit-requests-quota")).toBe("5");
+    expect(res.headers.get("x-rate-limit-time-window-ms")).toBe("1000");
+    process.emit("SIGTERM");
+    await expect(done).resolves.toBe(0);
+    await expect(fetch(`${ready.api_url}/stores/clitest/v2/orders`)).rejects.toThrow();
+  });
+
+  it("rejects unknown flags and bad values as bad input", async () => {
+    await expect(runEmulatorCommand(["--bogus"])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(runEmulatorCommand(["--orders", "many"])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(runEmulatorCommand(["--store-hash", "Bad-Hash"])).rejects.toMatchObject({ exitCode: 2 });
+  });
+});
