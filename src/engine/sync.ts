@@ -10,6 +10,7 @@ import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
+import { collect, fillPath, valueAt } from "./paths.ts";
 import { childrenOf, findStream } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, emptyState } from "./state.ts";
@@ -363,43 +364,6 @@ function mergeList(a: string, b: string): string {
 /** A function giving a record's primary key as one string. */
 function recordKey(primaryKey: string[]): (record: Record<string, unknown>) => string {
   return (record) => primaryKey.map((k) => String(record[k])).join("|");
-}
-
-/** The value at a dotted path. */
-function valueAt(object: Record<string, unknown>, path: string): unknown {
-  let current: unknown = object;
-  for (const key of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-/** Objects found at a path like `consignments.shipping[].line_items[]`, with the keys of every container on the way. */
-function collect(root: Record<string, unknown>, path: string): { object: Record<string, unknown>; markers: Set<string> }[] {
-  let frontier: { value: unknown; markers: Set<string> }[] = [{ value: root, markers: new Set() }];
-  for (const segment of path.split(".")) {
-    const fanOut = segment.endsWith("[]");
-    const key = fanOut ? segment.slice(0, -2) : segment;
-    const next: typeof frontier = [];
-    for (const { value, markers } of frontier) {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
-      const container = value as Record<string, unknown>;
-      const seen = new Set([...markers, ...Object.keys(container).filter((k) => k.startsWith("__"))]);
-      const child = container[key];
-      if (fanOut) {
-        if (Array.isArray(child)) for (const item of child) next.push({ value: item, markers: seen });
-      } else next.push({ value: child, markers: seen });
-    }
-    frontier = next;
-  }
-  return frontier
-    .filter((f) => f.value !== null && typeof f.value === "object" && !Array.isArray(f.value))
-    .map((f) => ({ object: f.value as Record<string, unknown>, markers: f.markers }));
-}
-
-function fillPath(template: string, record: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (_, field) => encodeURIComponent(String(valueAt(record, field))));
 }
 
 function holds(condition: ParentCondition, record: Record<string, unknown>): boolean {

@@ -1,0 +1,36 @@
+/**
+ * Delete reconciliation: the primary keys still in the store, read as cheaply as the
+ * endpoint allows (ids only where it supports `include_fields`), so a destination can mark
+ * rows that vanished instead of leaving them looking alive.
+ */
+import type { Config } from "../config/load.ts";
+import type { ApiClient } from "./http.ts";
+import { readPages } from "./paginate.ts";
+import { collect, valueAt } from "./paths.ts";
+import type { StreamDefinition } from "./types.ts";
+
+/** True for streams whose deletions can be swept: top-level list streams. */
+export function canReconcile(stream: StreamDefinition): boolean {
+  return !stream.parent && !!stream.path && stream.pagination !== "single";
+}
+
+/** The keys (primary key values joined by `|`) of every record the store still lists for a stream. */
+export async function liveKeys(client: ApiClient, stream: StreamDefinition, config: Config): Promise<Set<string>> {
+  const params: Record<string, string | number> = { ...stream.params, ...stream.idsOnlyParams };
+  if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
+  const keys = new Set<string>();
+  const pages = readPages(client, { api: stream.api!, path: stream.path!, style: stream.pagination!, pageSize: config.page_size, params });
+  for await (const page of pages) {
+    for (const record of page) {
+      if (stream.rowsAt) {
+        // Fan-out streams: each nested row, with the identity keys of its record.
+        for (const { object } of collect(record, stream.rowsAt.path)) {
+          const row: Record<string, unknown> = { ...object };
+          for (const [column, path] of Object.entries(stream.rowsAt.keys)) row[column] = valueAt(record, path);
+          keys.add(stream.primaryKey.map((k) => String(row[k])).join("|"));
+        }
+      } else keys.add(stream.primaryKey.map((k) => String(record[k])).join("|"));
+    }
+  }
+  return keys;
+}
