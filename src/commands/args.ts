@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+type Parsed<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>;
 import { readFileSync } from "node:fs";
 import { VERSION } from "../config/about.ts";
 import { type Config, loadConfig } from "../config/load.ts";
@@ -46,7 +47,7 @@ export function readJsonArg(path: string, what: string): unknown {
 }
 
 /** Parses arguments strictly; unknown flags are bad input. */
-export function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+export function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T): Parsed<T> {
   try {
     return parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>({ args, options, allowPositionals: false, strict: true });
   } catch (error) {
