@@ -1,0 +1,34 @@
+/** `demo`: the bundled emulator store loaded into a DuckDB file, with a summary. Offline, no account needed. */
+import { validateConfig } from "../config/load.ts";
+import { startEmulator } from "../emulator/index.ts";
+import { defaultSelection } from "../engine/catalog.ts";
+import { stderrLogger } from "../log.ts";
+import { parse } from "./args.ts";
+import { runLoad, summaryTable } from "./load-run.ts";
+
+/** The demo store's rate limit: BigCommerce's Pro plan (450 requests per 30 s). */
+const DEMO_QUOTA = { quota: 450, windowMs: 30_000 };
+
+/** Runs `demo`. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parse(args, { duckdb: { type: "string" }, seed: { type: "string" }, orders: { type: "string" } });
+  const path = values.duckdb ?? "bigcommerce.duckdb";
+  const orders = values.orders === undefined ? undefined : Number(values.orders);
+  const emulator = await startEmulator({ seed: values.seed ?? 1, rateLimit: DEMO_QUOTA, sizes: orders === undefined ? {} : { orders } });
+  const log = stderrLogger();
+  log(`demo: emulated store ${emulator.storeHash} at ${emulator.url} (Pro plan quota: ${DEMO_QUOTA.quota} requests per ${DEMO_QUOTA.windowMs / 1000} s)`);
+  try {
+    const config = validateConfig({
+      store_hash: emulator.storeHash,
+      access_token: emulator.accessToken,
+      start_date: "2000-01-01T00:00:00Z",
+      api_url: emulator.url,
+    });
+    const result = await runLoad({ config, selection: defaultSelection(), path, schema: "bigcommerce", log });
+    process.stdout.write(summaryTable(result));
+    process.stdout.write(`\nQuery it: duckdb ${path} "select status, count(*), sum(total_inc_tax) from bigcommerce.orders group by 1 order by 2 desc"\n`);
+    return 0;
+  } finally {
+    await emulator.close();
+  }
+}

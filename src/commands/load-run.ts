@@ -1,0 +1,91 @@
+/** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
+import type { Config } from "../config/load.ts";
+import { DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
+import { canReconcile, liveKeys } from "../engine/reconcile.ts";
+import { findStream } from "../engine/registry.ts";
+import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
+import type { WriteMode } from "../engine/types.ts";
+import type { ClientOptions } from "../engine/http.ts";
+import type { Logger } from "../log.ts";
+import { registry } from "../../streams/index.ts";
+
+/** What to load. */
+export interface LoadRequest {
+  config: Config;
+  selection: Selection;
+  path: string;
+  schema: string;
+  fullRefresh?: boolean;
+  writeModes?: Record<string, WriteMode>;
+  reconcileDeletes?: boolean;
+  log: Logger;
+  clientOptions?: Partial<ClientOptions>;
+}
+
+/** The result: the destination's summary plus what the delete sweep marked. */
+export interface LoadResult extends LoadSummary {
+  deleted: Record<string, number>;
+  seconds: number;
+}
+
+/** Checks the selection (table limit) before the file is touched, then loads. */
+export async function runLoad(request: LoadRequest): Promise<LoadResult> {
+  plannedTables(request.config, request.selection);
+  const started = performance.now();
+  const client = clientFor(request.config, request.clientOptions);
+  const destination = await DuckDBDestination.open(request.path, request.schema);
+  try {
+    const state = await destination.readState();
+    const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log });
+    const summary = await destination.load(logged(events, request.log), {
+      writeModes: request.writeModes,
+      fullRefresh: request.fullRefresh,
+      requests: () => client.requests,
+    });
+    const deleted: Record<string, number> = {};
+    if (request.reconcileDeletes) {
+      for (const name of request.selection.streams) {
+        const stream = findStream(registry, name)!;
+        if (!canReconcile(stream) || summary.streams[name]?.status !== "success") continue;
+        deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config));
+        request.log(`reconcile ${name}: ${deleted[name]} rows marked deleted`);
+      }
+    }
+    return { ...summary, deleted, requests: client.requests, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    destination.close();
+  }
+}
+
+async function* logged<T extends { type: string; stream?: string }>(events: AsyncIterable<T>, log: Logger): AsyncGenerator<T> {
+  for await (const event of events) {
+    const e = event as unknown as { type: string; stream: string; records?: number; requests?: number; reason?: string; since?: string; incremental?: boolean };
+    if (e.type === "stream-start") log(`load ${e.stream}: ${e.incremental ? `incremental since ${e.since ?? "the beginning"}` : "full table"}`);
+    if (e.type === "stream-end") log(`load ${e.stream}: ${e.records} records, ${e.requests} requests`);
+    if (e.type === "stream-skipped") log(`warning: ${e.reason}`);
+    yield event;
+  }
+}
+
+/** The summary as a text table: one line per table with its rows, then the streams' requests and the totals. */
+export function summaryTable(result: LoadResult): string {
+  const all = Object.entries(result.rows).sort(([a], [b]) => a.localeCompare(b));
+  const tables = all.filter(([, rows]) => rows > 0);
+  const width = Math.max(12, ...tables.map(([t]) => t.length));
+  const lines = [`${"table".padEnd(width)}  ${"rows".padStart(8)}`, `${"-".repeat(width)}  ${"-".repeat(8)}`];
+  for (const [table, rows] of tables) lines.push(`${table.padEnd(width)}  ${String(rows).padStart(8)}`);
+  const total = tables.reduce((n, [, rows]) => n + rows, 0);
+  if (all.length > tables.length) lines.push(`(${all.length - tables.length} child tables with no rows this time)`);
+  lines.push(`${"-".repeat(width)}  ${"-".repeat(8)}`, `${"total".padEnd(width)}  ${String(total).padStart(8)}`, "");
+  const streams = Object.entries(result.streams);
+  for (const [name, s] of streams) {
+    lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}: ${s.reason ?? ""}`}`);
+  }
+  for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
+  lines.push(
+    "",
+    `${total} rows in ${tables.length} tables, ${result.requests} API requests, ${result.seconds.toFixed(1)} s` +
+      (result.rescued ? `, ${result.rescued} rows with values kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
+  );
+  return lines.join("\n") + "\n";
+}
