@@ -1,7 +1,25 @@
-/** `export`: not built yet. */
-import { RuntimeFailure } from "../errors.ts";
+/** `export`: one CSV or Parquet file per table of a loaded DuckDB file. */
+import { existsSync } from "node:fs";
+import { exportTables } from "../destinations/duckdb/index.ts";
+import { InputError } from "../errors.ts";
+import { parse } from "./args.ts";
 
 /** Runs `export`. */
-export function run(_args: string[]): Promise<number> {
-  return Promise.reject(new RuntimeFailure("the export command is not available in this build yet"));
+export async function run(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    duckdb: { type: "string" },
+    format: { type: "string" },
+    out: { type: "string" },
+    schema: { type: "string" },
+  });
+  if (!values.duckdb) throw new InputError("export needs --duckdb PATH");
+  if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file`);
+  if (values.format !== "csv" && values.format !== "parquet") {
+    throw new InputError(`export needs --format csv or --format parquet (got ${JSON.stringify(values.format ?? null)})`);
+  }
+  if (!values.out) throw new InputError("export needs --out DIR");
+  const files = await exportTables({ path: values.duckdb, schema: values.schema, format: values.format, outDir: values.out });
+  for (const file of files) process.stdout.write(file + "\n");
+  process.stderr.write(`exported ${files.length} tables to ${values.out}\n`);
+  return 0;
 }
