@@ -5,7 +5,7 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>;
 import { readFileSync } from "node:fs";
 import { VERSION } from "../config/about.ts";
-import { type Config, loadConfig } from "../config/load.ts";
+import { closest, type Config, loadConfig, parseJsonFile } from "../config/load.ts";
 import { defaultSelection, selectionFromCatalog, selectionOf } from "../engine/catalog.ts";
 import { parseState } from "../engine/state.ts";
 import type { Selection } from "../engine/sync.ts";
@@ -39,11 +39,7 @@ export function readJsonArg(path: string, what: string): unknown {
   } catch (error) {
     throw new InputError(`${what} file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${what} file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonFile(text, `${what} file ${path}`);
 }
 
 /** Parses arguments strictly; unknown flags are bad input. */
@@ -51,7 +47,9 @@ export function parse<const T extends ParseArgsOptionsConfig>(args: string[], op
   try {
     return parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>({ args, options, allowPositionals: false, strict: true });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
+    const unknown = /^Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
+    const hint = unknown ? closest(unknown, Object.keys(options)) : undefined;
+    throw new InputError(`${(error as Error).message}${hint ? `; did you mean '--${hint}'?` : ""}\n\n${USAGE}`);
   }
 }
 

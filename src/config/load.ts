@@ -35,16 +35,32 @@ export function readConfigFile(path: string): Record<string, unknown> {
   } catch (error) {
     throw new InputError(`config file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseJsonFile(text, `config file ${path}`);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new InputError(`config file ${path} must hold a JSON object of settings`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Parses a file's JSON text. The error names the file and where the text breaks (line and
+ * column), never the text itself: a config file holds the access token.
+ */
+export function parseJsonFile(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    let where = "";
+    if (text.trim() === "") where = ": it is empty";
+    else if (position) {
+      const before = text.slice(0, Number(position[1]));
+      const line = before.split("\n").length;
+      where = ` at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
+    } else if (/Unexpected end of JSON input/.test(message)) where = ": it ends too early";
+    throw new InputError(`${what} is not valid JSON${where}`);
+  }
 }
 
 /** The settings found in environment variables named TAP_BIGCOMMERCE_<SETTING>. */
@@ -69,18 +85,29 @@ function fromEnvString(setting: Setting, raw: string): unknown {
 /** Merges config files (later win) and the environment (wins over files), then validates. */
 export function loadConfig(paths: string[], env: Record<string, string | undefined> = process.env): Config {
   const merged: Record<string, unknown> = {};
-  for (const path of paths) Object.assign(merged, readConfigFile(path));
-  Object.assign(merged, configFromEnv(env));
-  return validateConfig(merged);
+  const sources: Record<string, string> = {};
+  for (const path of paths) {
+    const file = readConfigFile(path);
+    Object.assign(merged, file);
+    for (const key of Object.keys(file)) sources[key] = `config file ${path}`;
+  }
+  const fromEnv = configFromEnv(env);
+  Object.assign(merged, fromEnv);
+  for (const key of Object.keys(fromEnv)) sources[key] = `environment variable ${ENV_PREFIX}${key.toUpperCase()}`;
+  return validateConfig(merged, sources);
 }
 
-/** Validates a config object; throws InputError naming the setting at fault (never its secret value). */
-export function validateConfig(input: Record<string, unknown>): Config {
+/**
+ * Validates a config object; throws InputError naming the setting at fault (never its secret
+ * value) and, when `sources` says, where it was set.
+ */
+export function validateConfig(input: Record<string, unknown>, sources: Record<string, string> = {}): Config {
+  const from = (name: string) => (sources[name] ? ` (from ${sources[name]})` : "");
   const known = new Set(SETTINGS.map((s) => s.name));
   for (const key of Object.keys(input)) {
     if (!known.has(key) && !HOST_KEYS.has(key)) {
       const hint = closest(key, [...known]);
-      throw new InputError(`unknown setting '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
+      throw new InputError(`unknown setting '${key}'${from(key)}${hint ? `; did you mean '${hint}'?` : ""}`);
     }
   }
   const out: Record<string, unknown> = {};
@@ -93,7 +120,7 @@ export function validateConfig(input: Record<string, unknown>): Config {
     const result = v.safeParse(settingSchema(setting), value);
     if (!result.success) {
       const shown = setting.sensitive ? "" : ` (got ${JSON.stringify(value)})`;
-      throw new InputError(`setting '${setting.name}' ${result.issues[0].message}${shown}`);
+      throw new InputError(`setting '${setting.name}'${from(setting.name)} ${result.issues[0].message}${shown}`);
     }
     out[setting.name] = result.output;
   }
@@ -149,7 +176,7 @@ function checkApiUrl(apiUrl: string): void {
 }
 
 /** The known name nearest to a misspelt one, when it is near enough to suggest. */
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {

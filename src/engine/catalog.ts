@@ -4,7 +4,7 @@
  * back into a selection.
  */
 import * as v from "valibot";
-import type { Config } from "../config/load.ts";
+import { closest, type Config } from "../config/load.ts";
 import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { findStream } from "./registry.ts";
@@ -72,9 +72,15 @@ function entryOf(table: TableSchema, stream: StreamDefinition): CatalogEntry {
     inclusion: "available",
     "selected-by-default": stream.selectedByDefault !== false,
     "table-key-properties": table.primaryKey,
-    "forced-replication-method": incremental ? "INCREMENTAL" : "FULL_TABLE",
   };
-  if (incremental) streamMetadata["valid-replication-keys"] = [stream.cursor!.field];
+  // An incremental stream can be switched to FULL_TABLE by the host; the others are full-table only.
+  if (incremental) {
+    streamMetadata["valid-replication-keys"] = [stream.cursor!.field];
+    streamMetadata["replication-method"] = "INCREMENTAL";
+    streamMetadata["replication-key"] = stream.cursor!.field;
+  } else {
+    streamMetadata["forced-replication-method"] = "FULL_TABLE";
+  }
   if (table.parent) streamMetadata["parent-tap-stream-id"] = table.parent.table;
   if (table.name === stream.name) streamMetadata["bigcommerce-oauth-scope"] = stream.scope;
   const metadata: MetadataEntry[] = [{ breadcrumb: [], metadata: streamMetadata }];
@@ -131,6 +137,32 @@ const CatalogSchema = v.object({
   ),
 });
 
+/**
+ * A selected catalog entry's replication method: `replication-method` (metadata, else the
+ * entry's legacy `replication_method`); INCREMENTAL needs a cursor, and `replication-key`
+ * (else `replication_key`), when given, must be that cursor.
+ */
+function replicationOf(
+  entry: { tap_stream_id: string; replication_method?: string; replication_key?: unknown },
+  top: Record<string, unknown>,
+  known: { stream: StreamDefinition; table: TableSchema },
+  source: string,
+): "INCREMENTAL" | "FULL_TABLE" {
+  const cursor = known.table.name === known.stream.name ? known.stream.cursor?.field : undefined;
+  const method = top["replication-method"] ?? entry.replication_method ?? (cursor ? "INCREMENTAL" : "FULL_TABLE");
+  const where = `catalog ${source}: stream '${entry.tap_stream_id}'`;
+  if (method !== "INCREMENTAL" && method !== "FULL_TABLE") {
+    throw new InputError(`${where} has replication-method ${JSON.stringify(method)}; use INCREMENTAL or FULL_TABLE`);
+  }
+  // Full-table-only streams stay so (`forced-replication-method`), also under a host's blanket `'*': INCREMENTAL`.
+  if (method === "FULL_TABLE" || !cursor) return "FULL_TABLE";
+  const key = top["replication-key"] ?? entry.replication_key;
+  if (key !== undefined && key !== null && key !== cursor) {
+    throw new InputError(`${where} has replication-key ${JSON.stringify(key)}; the only valid replication key is '${cursor}'`);
+  }
+  return method;
+}
+
 /** The streams selected when no catalog is given: those selected by default. */
 export function defaultSelection(registry: readonly StreamDefinition[] = defaultRegistry): Selection {
   return { streams: registry.filter((s) => s.selectedByDefault !== false).map((s) => s.name) };
@@ -140,7 +172,10 @@ export function defaultSelection(registry: readonly StreamDefinition[] = default
 export function selectionOf(names: string[], registry: readonly StreamDefinition[] = defaultRegistry): Selection {
   for (const name of names) {
     if (!findStream(registry, name)) {
-      throw new InputError(`unknown stream '${name}' in --streams; known streams: ${registry.map((s) => s.name).join(", ")}`);
+      const hint = closest(name, registry.map((s) => s.name));
+      throw new InputError(
+        `unknown stream '${name}' in --streams${hint ? ` (did you mean '${hint}'?)` : ""}; known streams: ${registry.map((s) => s.name).join(", ")}`,
+      );
     }
   }
   return { streams: names };
@@ -166,7 +201,10 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
   for (const entry of result.output.streams) {
     const known = tableNames.get(entry.tap_stream_id);
     if (!known) {
-      throw new InputError(`catalog ${source}: unknown stream '${entry.tap_stream_id}'; run --discover for the current catalog`);
+      const hint = closest(entry.tap_stream_id, [...tableNames.keys()]);
+      throw new InputError(
+        `catalog ${source}: unknown stream '${entry.tap_stream_id}'${hint ? ` (did you mean '${hint}'?)` : ""}; run --discover for the current catalog`,
+      );
     }
     const top = entry.metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
     const selected = top.selected ?? top["selected-by-default"] ?? known.stream.selectedByDefault !== false;
@@ -176,8 +214,9 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
       continue;
     }
     if (isStreamTable) selection.streams.push(known.stream.name);
-    const method = (top["replication-method"] ?? entry.replication_method) as string | undefined;
-    if (method === "FULL_TABLE" && known.stream.cursor && isStreamTable) selection.fullTable!.add(known.stream.name);
+    if (replicationOf(entry, top, known, source) === "FULL_TABLE" && known.stream.cursor && isStreamTable) {
+      selection.fullTable!.add(known.stream.name);
+    }
     const automatic = new Set(known.table.primaryKey);
     if (isStreamTable && known.stream.cursor) automatic.add(known.stream.cursor.field);
     for (const key of Object.keys(known.table.parent?.keys ?? {})) automatic.add(key);
@@ -185,7 +224,8 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
       if (m.breadcrumb.length !== 2 || m.breadcrumb[0] !== "properties") continue;
       const field = String(m.breadcrumb[1]);
       const fieldSelected = m.metadata.selected ?? m.metadata["selected-by-default"] ?? true;
-      if ((fieldSelected === false || m.metadata.inclusion === "unsupported") && !automatic.has(field)) {
+      const alwaysEmitted = automatic.has(field) || m.metadata.inclusion === "automatic";
+      if ((fieldSelected === false || m.metadata.inclusion === "unsupported") && !alwaysEmitted) {
         let set = selection.excludedFields!.get(entry.tap_stream_id);
         if (!set) selection.excludedFields!.set(entry.tap_stream_id, (set = new Set()));
         set.add(field);

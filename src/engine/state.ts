@@ -35,8 +35,13 @@ export function parseState(input: unknown, source: string): State {
     throw new InputError(`state ${source} is not a valid Singer state${where ? ` at '${where}'` : ""}: ${issue.message}`);
   }
   const state = result.output as State;
-  for (const bookmark of Object.values(state.bookmarks)) {
+  for (const [stream, bookmark] of Object.entries(state.bookmarks)) {
     if (typeof bookmark.replication_key_value === "number") bookmark.replication_key_value = String(bookmark.replication_key_value);
+    const value = bookmark.replication_key_value;
+    // Every cursor is a timestamp: a value that is not one would fail the run half-way.
+    if (value !== undefined && Number.isNaN(Date.parse(value))) {
+      throw new InputError(`state ${source}: the bookmark of stream '${stream}' has replication_key_value ${JSON.stringify(value)}, not a date-time`);
+    }
   }
   return state;
 }

@@ -166,7 +166,8 @@ class StreamRun {
     for (const plan of this.#tables()) yield* this.#announce(plan);
 
     const params = this.#parentParams(readAllParents ? undefined : since);
-    const mark = cursor && !readAllParents ? new CursorMark(this.#savedBookmark(stream)) : undefined;
+    // Reading every parent (for a child's own cursor) is a full read: nothing to skip, but it still sets the bookmark.
+    const mark = cursor ? new CursorMark(readAllParents ? undefined : this.#savedBookmark(stream)) : undefined;
     const keyOf = recordKey(stream.primaryKey);
     try {
       const pages = readPages(this.client, {
