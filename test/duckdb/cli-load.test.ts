@@ -1,0 +1,155 @@
+/**
+ * `load` through the real CLI against the emulator and real DuckDB files: Singer and DuckDB
+ * agree on every table's row count, and a load killed with SIGKILL at any point, then run
+ * again, ends with exactly the tables of one uninterrupted load.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
+
+const CLI = new URL("../../bin/tap-bigcommerce.js", import.meta.url).pathname;
+
+function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Starts a load and kills it with SIGKILL after `ms`. */
+function killedLoad(args: string[], ms: number): Promise<NodeJS.Signals | null> {
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
+    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    child.on("close", (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal);
+    });
+  });
+}
+
+async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function rowCounts(path: string): Promise<Record<string, number>> {
+  const tables = await query(path, "select table_name from information_schema.tables where table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'");
+  const out: Record<string, number> = {};
+  for (const { table_name } of tables) {
+    const [row] = await query(path, `select count(*)::int as n from bigcommerce."${table_name}"`);
+    out[String(table_name)] = Number(row.n);
+  }
+  return out;
+}
+
+/** Rows of every table in `a` that differ from `b` (either way), ignoring load bookkeeping columns. */
+async function differences(a: string, b: string): Promise<Record<string, number>> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run(`attach '${a}' as a (read_only)`);
+    await connection.run(`attach '${b}' as b (read_only)`);
+    const tables = (await connection.runAndReadAll(
+      "select table_name from information_schema.tables where table_catalog = 'a' and table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'",
+    )).getRows().map(([t]) => String(t));
+    const out: Record<string, number> = {};
+    for (const t of tables) {
+      const cols = "* exclude (_extracted_at, _load_id, _deleted_at)";
+      const sql = `select (select count(*) from (select ${cols} from a.bigcommerce."${t}" except all select ${cols} from b.bigcommerce."${t}")) +
+        (select count(*) from (select ${cols} from b.bigcommerce."${t}" except all select ${cols} from a.bigcommerce."${t}")) as n`;
+      out[t] = Number((await connection.runAndReadAll(sql)).getRows()[0][0]);
+    }
+    return out;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe("load through the CLI", () => {
+  let emulator: Emulator;
+  let dir: string;
+  let config: string;
+  beforeAll(async () => {
+    emulator = await startEmulator({ rateLimit: false, sizes: { orders: 900 }, latencyMs: 4 });
+    dir = mkdtempSync(join(tmpdir(), "tap-bc-load-"));
+    config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({
+      store_hash: emulator.storeHash,
+      access_token: emulator.accessToken,
+      start_date: "2000-01-01T00:00:00Z",
+      api_url: emulator.url,
+    }));
+  });
+  afterAll(() => emulator.close());
+
+  it("writes the same row counts as the Singer output, for every table", async () => {
+    const singer = await run(["--config", config]);
+    expect(singer.code).toBe(0);
+    const records: Record<string, number> = {};
+    for (const line of singer.stdout.split("\n")) {
+      if (!line.startsWith('{"type":"RECORD"')) continue;
+      const stream = JSON.parse(line).stream as string;
+      records[stream] = (records[stream] ?? 0) + 1;
+    }
+    const db = join(dir, "agree.duckdb");
+    const load = await run(["load", "--config", config, "--duckdb", db]);
+    expect(load.stderr).not.toContain("error");
+    expect(load.code).toBe(0);
+    expect(load.stdout).toMatch(/\d+ rows in \d+ tables, \d+ API requests/);
+    const counts = await rowCounts(db);
+    expect(Object.keys(counts).length).toBeGreaterThan(20);
+    expect(counts).toEqual(records);
+  });
+
+  it("a second load of an unchanged store writes nothing new and keeps the tables", async () => {
+    const db = join(dir, "twice.duckdb");
+    expect((await run(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products,customers"])).code).toBe(0);
+    const before = await rowCounts(db);
+    emulator.log.clear();
+    const second = await run(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products,customers"]);
+    expect(second.code).toBe(0);
+    expect(await rowCounts(db)).toEqual(before);
+    expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
+    const [loads] = await query(db, "select count(*)::int as n, count(*) filter (where status = 'success')::int as ok from bigcommerce._loads");
+    expect(loads).toEqual({ n: 2, ok: 2 });
+  });
+
+  it("SIGKILL at several points, then a rerun, gives the tables of one uninterrupted load", async () => {
+    const streams = "orders,order_products,order_shipping_addresses,order_coupons,customers,products,product_images";
+    const reference = join(dir, "reference.duckdb");
+    expect((await run(["load", "--config", config, "--duckdb", reference, "--streams", streams])).code).toBe(0);
+    const full = await rowCounts(reference);
+    let interruptedMidway = 0;
+    for (const ms of [350, 700, 1100, 1600]) {
+      const db = join(dir, `killed-${ms}.duckdb`);
+      const signal = await killedLoad(["load", "--config", config, "--duckdb", db, "--streams", streams], ms);
+      if (signal === "SIGKILL") {
+        const partial = await rowCounts(db).catch(() => ({} as Record<string, number>));
+        const total = Object.values(partial).reduce((a, b) => a + b, 0);
+        if (total > 0 && total < Object.values(full).reduce((a, b) => a + b, 0)) interruptedMidway++;
+      }
+      const rerun = await run(["load", "--config", config, "--duckdb", db, "--streams", streams]);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(await rowCounts(db)).toEqual(full);
+      expect(Object.values(await differences(reference, db)).every((n) => n === 0)).toBe(true);
+    }
+    // At least one kill landed after some batches had committed and before the end.
+    expect(interruptedMidway).toBeGreaterThan(0);
+  });
+});
