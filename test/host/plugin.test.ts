@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { pluginYaml } from "../../scripts/plugin-yml.ts";
 import { ROOT, runCli, tempDir, writeFile } from "../support/cli.ts";
+import { applySelect } from "../support/meltano.ts";
+import { type Catalog, rootMetadata } from "../support/singer.ts";
 
 interface YamlSetting {
   name: string;
@@ -74,13 +76,12 @@ describe("plugin.yml", () => {
   });
 
   it("selects by default exactly the streams (and their split tables) the tap selects by default", async () => {
-    // Apply the select rules the way Meltano does (fnmatch on `<stream>.<property>`) to the real discovered catalog.
+    // Apply the select rules the way Meltano does to the real discovered catalog.
     const config = writeFile(tempDir(), "config.json", { store_hash: "abc123", access_token: "token-plugin-test", start_date: "2024-01-01T00:00:00Z" });
     const result = await runCli(["--config", config, "--discover"]);
     expect(result.code, result.stderr).toBe(0);
-    const catalog = JSON.parse(result.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
-    const patterns = (plugin.select as string[]).map((rule) => new RegExp("^" + rule.split(".")[0].replaceAll("*", ".*") + "$"));
-    const selectedByRules = catalog.streams.map((s) => s.tap_stream_id).filter((id) => patterns.some((p) => p.test(id)));
+    const catalog = JSON.parse(result.stdout) as Catalog;
+    const selectedByRules = applySelect(catalog, plugin.select as string[]).streams.filter((s) => rootMetadata(s).selected === true).map((s) => s.tap_stream_id);
     const selectedByDefault = catalog.streams.filter((s) => s.metadata[0].metadata["selected-by-default"] === true).map((s) => s.tap_stream_id);
     expect(selectedByRules).toEqual(selectedByDefault);
     expect(selectedByDefault).toContain("orders_fees");
