@@ -5,3 +5,4 @@
 export { createSource, type ReadOptions, type RecordBatch, type Source, type StreamInfo } from "./hosts/api.ts";
 export type { Row, State, StreamDefinition, SyncEvent, TableSchema, WriteMode } from "./engine/types.ts";
 export { registry } from "../streams/index.ts";
+export { type Emulator, type EmulatorOptions, startEmulator } from "./emulator/index.ts";
