@@ -116,3 +116,18 @@ describe("--about --format markdown", () => {
     expect(result.stderr).toMatch(/--format/);
   });
 });
+
+describe("docs/hosts.md", () => {
+  it("gives `meltano add --custom` answers that match plugin.yml", () => {
+    const doc = readFileSync(join(ROOT, "docs", "hosts.md"), "utf8");
+    const plugin = parse(readFileSync(join(ROOT, "plugin.yml"), "utf8")) as { namespace: string; executable: string; capabilities: string[]; settings: YamlSetting[] };
+    const answer = (prompt: string) => new RegExp(`^\\| \`\\(${prompt}\\)\` \\| \`([^\`]+)\``, "m").exec(doc)?.[1];
+    expect(answer("namespace")).toBe(plugin.namespace);
+    expect(answer("pip_url")).toBe("n");
+    expect(answer("executable")).toBe(plugin.executable);
+    expect(answer("capabilities")).toBe(plugin.capabilities.join(","));
+    // The prompt's kinds: `password` for secrets, nothing for strings.
+    const expected = plugin.settings.map((s) => s.sensitive ? `${s.name}:password` : s.kind === "string" ? s.name : `${s.name}:${s.kind}`);
+    expect(answer("settings")).toBe(expected.join(","));
+  });
+});
