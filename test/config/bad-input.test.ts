@@ -2,7 +2,7 @@
  * Bad input through the real command line: every case exits 2 before writing anything to
  * stdout, names what is at fault, and never prints the access token.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
@@ -119,6 +119,11 @@ const CASES: Case[] = [
   { name: "state with an object as replication_key_value", args: ["--config", "@good.json", "--state", "@state.json"], files: { "good.json": GOOD, "state.json": { bookmarks: { orders: { replication_key_value: { at: 1 } } } } }, says: /state .*state\.json is not a valid Singer state at 'bookmarks\.orders\.replication_key_value'/ },
   { name: "state with a bookmark that is not a date-time", args: ["--config", "@good.json", "--state", "@state.json"], files: { "good.json": GOOD, "state.json": { bookmarks: { orders: { replication_key: "date_modified", replication_key_value: "yesterday" } } } }, says: /state .*state\.json: the bookmark of stream 'orders' has replication_key_value "yesterday"/ },
   { name: "missing state file", args: ["--config", "@good.json", "--state", "@nostate.json"], files: { "good.json": GOOD }, says: /state file .*nostate\.json cannot be read/ },
+  // The DuckDB loader's arguments (checked before the file is created).
+  { name: "load --streams with an unknown stream", args: ["load", "--config", "@good.json", "--duckdb", "@out.duckdb", "--streams", "orders,ordres"], files: { "good.json": GOOD }, says: /unknown stream 'ordres' in --streams \(did you mean 'orders'\?\)/ },
+  { name: "load without --duckdb", args: ["load", "--config", "@good.json", "--streams", "orders"], files: { "good.json": GOOD }, says: /load needs --duckdb PATH/ },
+  { name: "load with both --catalog and --streams", args: ["load", "--config", "@good.json", "--duckdb", "@out.duckdb", "--streams", "orders", "--catalog", "@good.json"], files: { "good.json": GOOD }, says: /either --catalog or --streams/ },
+  { name: "load with max_tables too low for --streams", args: ["load", "--config", "@c.json", "--duckdb", "@out.duckdb", "--streams", "orders,order_products,promotions"], files: { "c.json": withSetting({ max_tables: 5 }) }, says: /selection would create \d+ tables, over max_tables=5/ },
   // Limits.
   setting("max_tables too low for discovery", { max_tables: 3 }, /selection would create \d+ tables, over max_tables=3/),
   { name: "max_tables too low for the default selection of a sync", args: ["--config", "@c.json"], files: { "c.json": withSetting({ max_tables: 10 }) }, says: /selection would create \d+ tables, over max_tables=10/ },
@@ -155,6 +160,7 @@ describe("bad input through the real CLI", () => {
       expect(result.stderr).toMatch(/^tap-bigcommerce: bad input: /);
       expect(result.stderr).not.toContain(TOKEN);
       expect(result.stderr).not.toContain(TOKEN.slice(0, 8));
+      expect(existsSync(join(caseDir, "out.duckdb")), "a DuckDB file was created").toBe(false);
     });
   }
 });
