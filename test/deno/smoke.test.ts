@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-import { parseSinger, recordsByStream, ROOT, run, runCli, type RunResult, tempDir, writeFile } from "../support/cli.ts";
+import { NODE, parseSinger, recordsByStream, ROOT, run, runCli, type RunResult, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorSettings, SMALL_STORE } from "../support/singer.ts";
 
 const DENO = join(ROOT, "node_modules", ".bin", "deno");
@@ -99,7 +99,7 @@ describe("under Deno", () => {
   it("runs the API example from the sources like the built JS does", async () => {
     const [deno, node] = await Promise.all([
       run(DENO, ["run", "-A", "examples/api-example.ts"], { env: QUIET }),
-      run(process.execPath, [join(ROOT, "dist", "examples", "api-example.js")]),
+      run(NODE, [join(ROOT, "dist", "examples", "api-example.js")]),
     ]);
     expect(deno.code, deno.stderr).toBe(0);
     const summary = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1)!).runs;

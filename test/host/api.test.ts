@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSource, type Emulator, type RecordBatch, type Row, startEmulator, type State } from "../../src/index.ts";
 import { InputError } from "../../src/errors.ts";
-import { ROOT, run } from "../support/cli.ts";
+import { NODE, ROOT, run } from "../support/cli.ts";
 import { emulatorSettings, SMALL_STORE } from "../support/singer.ts";
 
 let emulator: Emulator;
@@ -122,7 +122,7 @@ describe("createSource", () => {
 
 describe("examples/api-example.ts", () => {
   it("runs via the built JS: two runs, the second incremental", async () => {
-    const result = await run(process.execPath, [join(ROOT, "dist", "examples", "api-example.js")]);
+    const result = await run(NODE, [join(ROOT, "dist", "examples", "api-example.js")]);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
     expect(summary.runs[0].rows.orders).toBe(25);

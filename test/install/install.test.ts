@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-import { parseSinger, recordsByStream, run, tempDir, writeFile } from "../support/cli.ts";
+import { NODE, parseSinger, recordsByStream, run, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorSettings } from "../support/singer.ts";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -75,7 +75,7 @@ describe("a global install from the packed tarball", () => {
       'for await (const batch of source.batches({ streams: ["brands"] })) n += batch.tables.get("brands")?.length ?? 0;',
       "console.log(JSON.stringify({ streams: registry.length, brands: n }));",
     ].join("\n"));
-    const result = await run(process.execPath, [join(project, "main.js")], { cwd: project });
+    const result = await run(NODE, [join(project, "main.js")], { cwd: project });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ streams: expect.any(Number), brands: 7 });
   });

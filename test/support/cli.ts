@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The npm executable of the package. */
 export const BIN = join(ROOT, "bin", "tap-bigcommerce.js");
+/** The Node binary (the tests may themselves run under Deno: `deno task test`). */
+export const NODE = (process.versions as Record<string, string | undefined>).deno ? "node" : process.execPath;
 
 /** What a finished process left behind. */
 export interface RunResult {
@@ -57,7 +59,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 /** Runs `node bin/tap-bigcommerce.js …` (needs `npm run build`; `npm test` builds first). */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   if (!existsSync(join(ROOT, "dist", "src", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
-  return run(process.execPath, [BIN, ...args], options);
+  return run(NODE, [BIN, ...args], options);
 }
 
 /** A fresh temporary directory. */
