@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 runtime failure, 2 bad input.
  */
 import { aboutJson, aboutMarkdown, VERSION } from "./config/about.ts";
-import { discover } from "./engine/catalog.ts";
+import { discoverFromStore } from "./engine/catalog.ts";
 import { exitCodeOf, InputError } from "./errors.ts";
 import { redact, stderrLogger } from "./log.ts";
 import { singerSync } from "./hosts/singer.ts";
@@ -39,7 +39,8 @@ async function singer(args: string[]): Promise<number> {
   }
   const config = configFrom(values.config);
   if (values.discover) {
-    process.stdout.write(JSON.stringify(discover(config), null, 2) + "\n");
+    const catalog = await discoverFromStore(config, { log: stderrLogger() });
+    process.stdout.write(JSON.stringify(catalog, null, 2) + "\n");
     return 0;
   }
   const selection = selectionFrom(values.catalog ?? values.properties, undefined);

@@ -32,6 +32,22 @@ export default defineStreams([
     schema: products,
     exclude: ["images", "custom_fields"],
     idsOnlyParams: { include_fields: "id" },
+    storeFields: [{
+      // Custom fields as columns too (product_custom_fields keeps every entry, one row each).
+      path: "custom_fields",
+      prefix: "custom_field_",
+      params: { include: "custom_fields" },
+      // Names are per product: the most recently modified products (ids and custom fields only) show them.
+      discover: {
+        api: "v3",
+        path: "catalog/products",
+        pagination: "v3-offset",
+        params: { include: "custom_fields", include_fields: "id", sort: "date_modified", direction: "desc" },
+        maxPages: 4,
+        names: "custom_fields[].name",
+        scope: PRODUCTS_SCOPE,
+      },
+    }],
   },
   {
     name: "product_images",

@@ -23,6 +23,22 @@ export default defineStreams([
     },
     scope: CUSTOMERS_SCOPE,
     schema: customers,
+    storeFields: [{
+      // The store's account signup form fields, one column each (inline with include=formfields).
+      path: "form_fields",
+      prefix: "form_field_",
+      params: { include: "formfields" },
+      // Customer entries carry customer_id; address form fields (address_id) belong to addresses.
+      discover: {
+        api: "v3",
+        path: "customers/form-field-values",
+        pagination: "v3-offset",
+        maxPages: 4,
+        names: "name",
+        where: "customer_id",
+        scope: CUSTOMERS_SCOPE,
+      },
+    }],
   },
   {
     name: "customer_addresses",

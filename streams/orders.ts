@@ -36,6 +36,20 @@ export default defineStreams([
     scope: ORDERS_SCOPE,
     schema: orders,
     exclude: ["consignments"],
+    storeFields: [{
+      // Checkout address form fields of the billing address, one column each.
+      path: "billing_address.form_fields",
+      prefix: "billing_address_form_field_",
+      // No endpoint lists checkout form fields: the newest order page (one request) shows the current form.
+      discover: {
+        api: "v2",
+        path: "orders",
+        pagination: "v2-page",
+        params: { sort: "date_created:desc" },
+        names: "billing_address.form_fields[].name",
+        scope: ORDERS_SCOPE,
+      },
+    }],
   },
   {
     name: "order_products",

@@ -3,6 +3,7 @@ import { registry as defaultRegistry } from "../../streams/index.ts";
 import { seeksOnCursor } from "../engine/paginate.ts";
 import { childrenOf } from "../engine/registry.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
+import { DEFAULT_MAX_STORE_COLUMNS } from "../engine/store-fields.ts";
 import type { StreamDefinition } from "../engine/types.ts";
 
 /** What reading a stream costs in API requests, in words. */
@@ -37,6 +38,57 @@ function replication(stream: StreamDefinition): string {
   return `incremental on \`${stream.cursor.field}\` (\`${stream.cursor.filter}\`)${first}`;
 }
 
+function query(params: Record<string, string> | undefined): string {
+  const text = new URLSearchParams(params ?? {}).toString().replaceAll("%3A", ":").replaceAll("%2C", ",");
+  return text ? `?${text}` : "";
+}
+
+/** The "Store-specific fields" section: which arrays are pivoted into columns, and where discovery reads the names. */
+export function storeFieldsMarkdown(registry: readonly StreamDefinition[] = defaultRegistry): string[] {
+  const lines = [
+    "## Store-specific fields",
+    "",
+    "Form fields and custom fields are defined by each store. Their `{name, value}` arrays become columns of the",
+    "stream's own table, one per name, instead of a child table:",
+    "",
+    "| stream | array | columns | names discovered from | pages at most | OAuth scope |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of registry) {
+    for (const rule of s.storeFields ?? []) {
+      const d = rule.discover;
+      const array = `\`${rule.path}\`${rule.params ? ` (\`${query(rule.params).slice(1)}\`)` : ""}`;
+      const where = d.where ? `, entries with \`${d.where}\`` : "";
+      lines.push(
+        `| \`${s.name}\` | ${array} | \`${rule.prefix}<name>\` | ${d.api} \`/${d.path}${query(d.params)}\`${where} | ${d.maxPages ?? 1} | \`${d.scope}\` |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "- A column is the prefix and the field name in snake_case (`How did you hear about us?` →",
+    "  `form_field_how_did_you_hear_about_us`); two names with the same snake_case get `__2`, `__3`.",
+    "- Values are text: numbers as printed, ticked checkboxes as a JSON array (`[\"Tech\",\"Garden\"]`), and a name",
+    "  given twice in one record (custom fields allow it) as the JSON array of its values.",
+    `- At most ${DEFAULT_MAX_STORE_COLUMNS} columns per array; entries with further names, and entries without a name,`,
+    "  are kept in `_rescued` under the array's path (e.g. `billing_address_form_fields`).",
+    "- `--discover` reads the names from the store (the bounded reads above) and lists them as string columns",
+    "  with the field metadata `bigcommerce-store-field: {path, name}`; a sync with that catalog creates them up",
+    "  front. When the token lacks the scope or the store does not answer, the stream keeps its static schema,",
+    "  a warning on stderr names the stream and the scope, and discovery still succeeds.",
+    "- A name discovery did not see (every name, without a discovered catalog: `load --streams`, the TypeScript API) adds its column",
+    "  when a sync first meets it: a new SCHEMA message (Singer) or a new column (DuckDB) precedes those rows.",
+    "- Orders: no endpoint lists the checkout's address form fields, so discovery reads the newest order page",
+    "  (one request) — the form as customers fill it in now.",
+    "- Products: custom field names are free text per product, not a store-wide form. `product_custom_fields`",
+    "  keeps every entry as a row (`product_id`, `name`, `value`: complete, for ad-hoc names); products also",
+    "  carry `custom_field_<name>` columns for the usual case of a consistent set of names (Material, Warranty…),",
+    "  so they can be filtered without a join. Both come from the same product pages (`include=custom_fields`).",
+    "",
+  );
+  return lines;
+}
+
 /** The whole of docs/streams.md. */
 export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultRegistry, maxNestingDepth = 3): string {
   const lines = [
@@ -61,7 +113,7 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
     const split = tablesOf(planStream(s, { maxNestingDepth })).slice(1);
     if (split.length > 0) lines.push(`- \`${s.name}\`: ${split.map((t) => `\`${t.name}\``).join(", ")}`);
   }
-  lines.push("", "## Nesting", "");
+  lines.push("", ...storeFieldsMarkdown(registry), "## Nesting", "");
   for (const s of registry.filter((x) => !x.parent)) {
     const children = childrenOf(registry, s.name);
     if (children.length > 0) lines.push(`- \`${s.name}\` → ${children.map((c) => `\`${c.name}\``).join(", ")}`);

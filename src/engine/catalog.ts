@@ -1,14 +1,17 @@
 /**
  * Schema discovery for hosts: the Singer catalog of every stream and split child table
- * (JSON Schema of the flat columns, with Singer metadata), and reading a host's catalog
- * back into a selection.
+ * (JSON Schema of the flat columns, with Singer metadata), with the store-specific field
+ * columns the store reports, and reading a host's catalog back into a selection.
  */
 import * as v from "valibot";
 import { closest, type Config } from "../config/load.ts";
 import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { findStream } from "./registry.ts";
-import { enforceTableLimit, planStream, tablesOf } from "./schema.ts";
+import type { ClientOptions } from "./http.ts";
+import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
+import { readStoreFieldNames } from "./store-discovery.ts";
+import type { StoreFieldNames } from "./store-fields.ts";
 import type { Selection } from "./sync.ts";
 import type { ColumnType, JsonSchema, StreamDefinition, TableSchema } from "./types.ts";
 
@@ -64,8 +67,20 @@ export function tableJsonSchema(table: TableSchema): JsonSchema {
   return { type: "object", properties, additionalProperties: false };
 }
 
+/** Field metadata key naming the store-specific field a column holds: `{ path, name }`. */
+export const STORE_FIELD_METADATA = "bigcommerce-store-field";
+
+/** The store-specific field behind each pivoted column of a plan: column → `{ path, name }`. */
+function storeFieldsOf(plan: TablePlan): Map<string, { path: string; name: string }> {
+  const out = new Map<string, { path: string; name: string }>();
+  for (const pivot of plan.pivots ?? []) {
+    for (const [name, column] of pivot.columns) out.set(column, { path: pivot.rule.path, name });
+  }
+  return out;
+}
+
 /** A catalog entry for one table. */
-function entryOf(table: TableSchema, stream: StreamDefinition): CatalogEntry {
+function entryOf(table: TableSchema, stream: StreamDefinition, storeFields = new Map<string, { path: string; name: string }>()): CatalogEntry {
   const incremental = table.name === stream.name && stream.cursor;
   const automatic = new Set([...table.primaryKey, ...(incremental ? [stream.cursor!.field] : []), ...Object.keys(table.parent?.keys ?? {})]);
   const streamMetadata: Record<string, unknown> = {
@@ -85,9 +100,14 @@ function entryOf(table: TableSchema, stream: StreamDefinition): CatalogEntry {
   if (table.name === stream.name) streamMetadata["bigcommerce-oauth-scope"] = stream.scope;
   const metadata: MetadataEntry[] = [{ breadcrumb: [], metadata: streamMetadata }];
   for (const column of table.columns) {
+    const field = storeFields.get(column.name);
     metadata.push({
       breadcrumb: ["properties", column.name],
-      metadata: { inclusion: automatic.has(column.name) ? "automatic" : "available", "selected-by-default": true },
+      metadata: {
+        inclusion: automatic.has(column.name) ? "automatic" : "available",
+        "selected-by-default": true,
+        ...(field ? { [STORE_FIELD_METADATA]: field } : {}),
+      },
     });
   }
   return {
@@ -100,18 +120,43 @@ function entryOf(table: TableSchema, stream: StreamDefinition): CatalogEntry {
   };
 }
 
-/** The catalog of every stream and child table, checked against `max_tables`. */
-export function discover(config: Config, registry: readonly StreamDefinition[] = defaultRegistry): Catalog {
+/**
+ * The catalog of every stream and child table, checked against `max_tables`, from the
+ * registry alone (no request); `storeFields` adds the columns of store-specific fields.
+ */
+export function discover(config: Config, registry: readonly StreamDefinition[] = defaultRegistry, storeFields: StoreFieldNames = {}): Catalog {
   const entries: CatalogEntry[] = [];
   const tables: TableSchema[] = [];
   for (const stream of registry) {
-    for (const table of tablesOf(planStream(stream, { maxNestingDepth: config.max_nesting_depth }))) {
+    const plan = planStream(stream, { maxNestingDepth: config.max_nesting_depth, storeFields });
+    for (const table of tablesOf(plan)) {
       tables.push(table);
-      entries.push(entryOf(table, stream));
+      entries.push(entryOf(table, stream, table === plan.table ? storeFieldsOf(plan) : undefined));
     }
   }
   enforceTableLimit(tables.filter((t) => entries.some((e) => e.tap_stream_id === t.name && isSelectedByDefault(e))), config.max_tables, config.max_nesting_depth);
   return { streams: entries };
+}
+
+/** Options of `discoverFromStore`. */
+export interface StoreDiscoveryOptions {
+  registry?: readonly StreamDefinition[];
+  /** Progress and warnings (a missing scope, an unreachable store), for stderr. */
+  log?: (message: string) => void;
+  /** Overrides for the client (backoff timings in tests). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+/**
+ * `--discover`: the catalog with each stream's store-specific fields (form fields, custom
+ * fields) asked of the store as string columns. A stream whose names cannot be read (the
+ * token lacks the scope, the store does not answer) keeps its static schema, with a warning.
+ */
+export async function discoverFromStore(config: Config, options: StoreDiscoveryOptions = {}): Promise<Catalog> {
+  const registry = options.registry ?? defaultRegistry;
+  discover(config, registry); // bad input (the table limit) fails before any request
+  const names = await readStoreFieldNames(config, registry, options);
+  return discover(config, registry, names);
 }
 
 function isSelectedByDefault(entry: CatalogEntry): boolean {
@@ -181,10 +226,18 @@ export function selectionOf(names: string[], registry: readonly StreamDefinition
   return { streams: names };
 }
 
+/** Notes a discovered store-specific field (`{ path, name }` metadata) of a stream that declares that path. */
+function addStoreField(names: StoreFieldNames, stream: StreamDefinition, field: unknown): void {
+  if (field === null || typeof field !== "object") return;
+  const { path, name } = field as { path?: unknown; name?: unknown };
+  if (typeof name !== "string" || !stream.storeFields?.some((rule) => rule.path === path)) return;
+  ((names[stream.name] ??= {})[path as string] ??= []).push(name);
+}
+
 /**
  * Reads a host's catalog into a selection: `selected` (else `selected-by-default`),
- * deselected fields (never the automatic ones), deselected child tables, and
- * `replication-method` FULL_TABLE overrides.
+ * deselected fields (never the automatic ones), deselected child tables,
+ * `replication-method` FULL_TABLE overrides, and the store-specific fields discovery found.
  */
 export function selectionFromCatalog(input: unknown, source: string, registry: readonly StreamDefinition[] = defaultRegistry): Selection {
   const result = v.safeParse(CatalogSchema, input);
@@ -197,7 +250,7 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
   for (const stream of registry) {
     for (const table of tablesOf(planStream(stream, { maxNestingDepth: 10 }))) tableNames.set(table.name, { stream, table });
   }
-  const selection: Selection = { streams: [], excludedFields: new Map(), fullTable: new Set(), excludedTables: new Set() };
+  const selection: Selection = { streams: [], excludedFields: new Map(), fullTable: new Set(), excludedTables: new Set(), storeFields: {} };
   for (const entry of result.output.streams) {
     const known = tableNames.get(entry.tap_stream_id);
     if (!known) {
@@ -223,6 +276,7 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
     for (const m of entry.metadata) {
       if (m.breadcrumb.length !== 2 || m.breadcrumb[0] !== "properties") continue;
       const field = String(m.breadcrumb[1]);
+      if (isStreamTable) addStoreField(selection.storeFields!, known.stream, m.metadata[STORE_FIELD_METADATA]);
       const fieldSelected = m.metadata.selected ?? m.metadata["selected-by-default"] ?? true;
       const alwaysEmitted = automatic.has(field) || m.metadata.inclusion === "automatic";
       if ((fieldSelected === false || m.metadata.inclusion === "unsupported") && !alwaysEmitted) {

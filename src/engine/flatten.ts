@@ -1,10 +1,13 @@
 /**
  * Records → rows: nested objects become `_`-joined columns, arrays of objects become rows
  * of child tables, values are coerced to their column types (what does not fit is kept
- * in `_rescued`), and fields the schema did not know add columns.
+ * in `_rescued`), fields the schema did not know add columns, and store-specific
+ * `{name, value}` arrays are pivoted into one column per name.
  */
 import { coerce, DOES_NOT_FIT, inferColumnType, typeName, widenType } from "./columns.ts";
 import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
+import { DEFAULT_MAX_STORE_COLUMNS, groupByName, type Pivot, pivotText, rescuedKey, storeFieldColumn, withoutPath } from "./store-fields.ts";
+import { valueAt } from "./paths.ts";
 import type { Row } from "./types.ts";
 
 /** Where flattened rows go, and what changed on the way. */
@@ -41,7 +44,10 @@ export function flattenRecord(
   const row: Row = {};
   const rescued: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(preset)) setValue(plan, row, rescued, name, value, sink, true);
-  walk(plan, plan.shape, record, [], row, rescued, sink, skip);
+  let rest = record;
+  for (const pivot of plan.pivots ?? []) rest = withoutPath(rest, pivot.rule.path);
+  walk(plan, plan.shape, rest, [], row, rescued, sink, skip);
+  for (const pivot of plan.pivots ?? []) pivotInto(plan, pivot, valueAt(record, pivot.rule.path), row, rescued, sink);
   row[RESCUED_COLUMN] = Object.keys(rescued).length > 0 ? rescued : null;
   if (row[RESCUED_COLUMN] !== null) sink.rescued++;
   push(sink, plan.table.name, row);
@@ -81,6 +87,35 @@ function walk(
       rescued[[...prefix, key].join(SEPARATOR)] = value;
     }
   }
+}
+
+/**
+ * A store-specific `{name, value}` array into the row: one string column per name (created,
+ * and announced, the first time a name appears). Entries without a name, or beyond the
+ * rule's column limit, are kept in `_rescued` under the array's flat path.
+ */
+function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, rescued: Record<string, unknown>, sink: FlattenSink): void {
+  if (value === null || value === undefined) return;
+  if (!Array.isArray(value)) {
+    rescued[rescuedKey(pivot.rule)] = value;
+    return;
+  }
+  const { byName, unnamed } = groupByName(value);
+  const kept = [...unnamed];
+  for (const [name, values] of byName) {
+    let column = pivot.columns.get(name);
+    if (column === undefined) {
+      if (pivot.columns.size >= (pivot.rule.maxColumns ?? DEFAULT_MAX_STORE_COLUMNS)) {
+        kept.push(...values.map((v) => ({ name, value: v })));
+        continue;
+      }
+      column = addColumn(plan, { name: storeFieldColumn(pivot.rule, name), type: "string" });
+      pivot.columns.set(name, column);
+      sink.evolved.add(plan);
+    }
+    setValue(plan, row, rescued, column, pivotText(values), sink, true);
+  }
+  if (kept.length > 0) rescued[rescuedKey(pivot.rule)] = kept;
 }
 
 /** Rows of a split child table, one per array element, keyed by the parent row's key and `_index`. */

@@ -6,6 +6,7 @@
  */
 import { InputError } from "../errors.ts";
 import { columnTypeOf, schemaTypes } from "./columns.ts";
+import { DEFAULT_MAX_STORE_COLUMNS, type Pivot, type StoreFieldNames, storeFieldColumn, withoutSchemaPath } from "./store-fields.ts";
 import type { Column, JsonSchema, StreamDefinition, TableSchema } from "./types.ts";
 
 /** Separator between the keys of a flattened path. */
@@ -32,11 +33,15 @@ export interface TablePlan {
   shape: Shape;
   /** Columns by name, for quick lookups while flattening. */
   byName: Map<string, Column>;
+  /** The stream's store-specific field arrays, pivoted into columns (registry tables only). */
+  pivots?: Pivot[];
 }
 
 /** Options that shape tables. */
 export interface PlanOptions {
   maxNestingDepth: number;
+  /** Store-specific field names known in advance (from discovery): they get their columns up front. */
+  storeFields?: StoreFieldNames;
 }
 
 /** Builds the table plan of a registry stream (its own table and its split child tables). */
@@ -53,8 +58,10 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
   if (stream.parent) table.parent = { table: stream.parent.stream, keys: { ...stream.parent.keys } };
   const plan = newPlan(table);
   const exclude = new Set([...(stream.exclude ?? []), ...(stream.parent?.source.kind === "inline" ? stream.parent.source.omit ?? [] : [])]);
-  const properties = { ...(stream.schema.properties ?? {}) };
+  let properties = { ...(stream.schema.properties ?? {}) };
   for (const key of exclude) delete properties[key];
+  // Store-specific field arrays become columns of this table, not child tables.
+  for (const rule of stream.storeFields ?? []) properties = withoutSchemaPath(properties, rule.path);
   for (const key of [...Object.keys(stream.parent?.keys ?? {}), ...Object.keys(stream.rowsAt?.keys ?? {})]) {
     properties[key] ??= { type: ["integer", "null"] };
   }
@@ -63,11 +70,23 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
   for (const key of stream.primaryKey) if (properties[key]) ordered[key] = properties[key];
   Object.assign(ordered, properties);
   plan.shape = buildObjectShape(plan, ordered, [], options);
+  if (stream.storeFields?.length) plan.pivots = stream.storeFields.map((rule) => planPivot(plan, rule, options.storeFields?.[stream.name]?.[rule.path] ?? []));
   addColumn(plan, { name: RESCUED_COLUMN, type: "json" });
   for (const key of stream.primaryKey) {
     if (!plan.byName.has(key)) throw new Error(`registry: stream ${stream.name} has primary key ${key} that its schema lacks`);
   }
   return plan;
+}
+
+/** A rule's pivot, with a string column for each name known in advance (up to the rule's column limit). */
+function planPivot(plan: TablePlan, rule: Pivot["rule"], names: readonly string[]): Pivot {
+  const pivot: Pivot = { rule, columns: new Map() };
+  const max = rule.maxColumns ?? DEFAULT_MAX_STORE_COLUMNS;
+  for (const name of names) {
+    if (pivot.columns.has(name) || pivot.columns.size >= max) continue;
+    pivot.columns.set(name, addColumn(plan, { name: storeFieldColumn(rule, name), type: "string" }));
+  }
+  return pivot;
 }
 
 function newPlan(table: TableSchema): TablePlan {

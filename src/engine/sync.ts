@@ -14,6 +14,7 @@ import { collect, fillPath, valueAt } from "./paths.ts";
 import { childrenOf, findStream } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, emptyState } from "./state.ts";
+import type { StoreFieldNames } from "./store-fields.ts";
 import type { ParentCondition, Row, State, StreamBookmark, StreamDefinition, SyncEvent, TableSchema } from "./types.ts";
 
 /** What to sync. */
@@ -26,6 +27,8 @@ export interface Selection {
   fullTable?: Set<string>;
   /** Split child tables not to write (deselected in the catalog). */
   excludedTables?: Set<string>;
+  /** Store-specific field names the catalog's discovery found: their columns exist from the start. */
+  storeFields?: StoreFieldNames;
 }
 
 /** Options of a sync. */
@@ -64,7 +67,7 @@ export function plannedTables(config: Config, selection: Selection, registry = d
   for (const name of selection.streams) {
     const stream = findStream(registry, name);
     if (!stream) throw new InputError(`unknown stream '${name}'; known streams: ${registry.map((s) => s.name).join(", ")}`);
-    const planned = tablesOf(planStream(stream, { maxNestingDepth: config.max_nesting_depth }));
+    const planned = tablesOf(planStream(stream, { maxNestingDepth: config.max_nesting_depth, storeFields: selection.storeFields }));
     tables.push(...planned.filter((t) => !selection.excludedTables?.has(t.name)));
   }
   enforceTableLimit(tables, config.max_tables, config.max_nesting_depth);
@@ -115,7 +118,7 @@ class StreamRun {
     readonly log: (message: string) => void,
   ) {
     this.#selected = new Set(options.selection.streams);
-    const planOptions = { maxNestingDepth: options.config.max_nesting_depth };
+    const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
     this.#plan = planStream(stream, planOptions);
     this.#children = childrenOf(registry, stream.name)
       .filter((c) => this.#selected.has(c.name))
@@ -254,8 +257,11 @@ class StreamRun {
   #parentParams(since: string | undefined): Record<string, string | number> {
     const stream = this.stream;
     const params: Record<string, string | number> = { ...stream.params };
-    for (const child of this.#children) {
-      for (const [key, value] of Object.entries(child.stream.parent!.parentParams ?? {})) {
+    const wanted = this.#children.map((child) => child.stream.parent!.parentParams ?? {});
+    // Store-specific field arrays come with the stream's own rows (e.g. include=formfields).
+    if (this.#emitsParent()) wanted.push(...(stream.storeFields ?? []).map((rule) => rule.params ?? {}));
+    for (const extra of wanted) {
+      for (const [key, value] of Object.entries(extra)) {
         params[key] = key === "include" && params[key] ? mergeList(String(params[key]), value) : value;
       }
     }

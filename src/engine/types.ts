@@ -138,6 +138,48 @@ export interface StreamDefinition {
    * each given `keys` (row column ← item field, dotted) from its item.
    */
   rowsAt?: { path: string; keys: Record<string, string> };
+  /**
+   * Store-specific fields (form fields, custom fields): arrays of `{name, value}` objects
+   * pivoted into one string column per name instead of a child table. See `StoreFieldsRule`.
+   */
+  storeFields?: StoreFieldsRule[];
+}
+
+/**
+ * An array of `{name, value}` objects inside a record whose names are defined per store
+ * (customer form fields, order address form fields, product custom fields). Each name
+ * becomes a column `<prefix><snake_case(name)>` of the stream's table, holding the value
+ * as text (arrays, and a name repeated in one record, as JSON text). Discovery asks the
+ * store for the names; names first seen during a sync add columns then.
+ */
+export interface StoreFieldsRule {
+  /** Dotted path of the array inside the record, e.g. `form_fields` or `billing_address.form_fields`. */
+  path: string;
+  /** Column prefix, e.g. `form_field_`. */
+  prefix: string;
+  /** Query parameters the stream's own list request needs for the array to be there (e.g. `include=formfields`). */
+  params?: Record<string, string>;
+  /** At most this many pivoted columns (default 100); entries with further names stay in `_rescued`. */
+  maxColumns?: number;
+  /** How `--discover` learns the names from the store. */
+  discover: StoreFieldsDiscovery;
+}
+
+/** A bounded read that yields a store's field names, for discovery. */
+export interface StoreFieldsDiscovery {
+  api: "v2" | "v3";
+  path: string;
+  pagination: PaginationStyle;
+  /** Fixed query parameters (sort newest first, ids only…). */
+  params?: Record<string, string>;
+  /** Pages read at most (default 1). */
+  maxPages?: number;
+  /** Path of the name inside each listed item, `[]` fanning out, e.g. `name` or `billing_address.form_fields[].name`. */
+  names: string;
+  /** Only items where this field is present and not null count (e.g. `customer_id`, not `address_id`). */
+  where?: string;
+  /** OAuth scope the request needs; named in the warning when the token lacks it. */
+  scope: string;
 }
 
 /** A column's logical type, mapped by each destination (DuckDB: BIGINT, DECIMAL(18,4), TIMESTAMPTZ…). */

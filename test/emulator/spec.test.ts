@@ -92,7 +92,14 @@ const CASES: Case[] = [
       `/v3/customers?limit=50&sort=date_modified:asc&after=${firstCursor(emu)}`,
     ],
   },
-  { name: "v3 customer addresses", file: "customers.v3.yml", specPath: "/customers/addresses", requests: () => ["/v3/customers/addresses?limit=250"] },
+  {
+    name: "v3 customer addresses", file: "customers.v3.yml", specPath: "/customers/addresses",
+    requests: () => ["/v3/customers/addresses?limit=250", "/v3/customers/addresses?include=formfields&limit=250"],
+  },
+  {
+    name: "v3 customer form field values", file: "customers.v3.yml", specPath: "/customers/form-field-values",
+    requests: () => ["/v3/customers/form-field-values?limit=250", "/v3/customers/form-field-values?page=2&limit=250", "/v3/customers/form-field-values?field_type=checkboxes"],
+  },
   { name: "v3 subscribers", file: "subscribers.v3.yml", specPath: "/customers/subscribers", requests: () => ["/v3/customers/subscribers?limit=250"] },
   {
     name: "v3 products", file: "catalog/products_catalog.v3.yml", specPath: "/catalog/products",

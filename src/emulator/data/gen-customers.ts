@@ -29,7 +29,7 @@ export function buildCustomer(rng: Rng, ids: CustomerCounters, created: number, 
   const addresses: CustomerAddressRec[] = [];
   for (let k = 0; k < addressCount; k++) {
     const address = drawAddress(rng, first, last, email);
-    addresses.push({ id: ids.address++, address, type: address.company ? "commercial" : "residential" });
+    addresses.push({ id: ids.address++, address, type: address.company ? "commercial" : "residential", formFields: [] });
   }
   const origin = rng.chance(0.9) ? 1 : 2;
   return {
@@ -39,7 +39,7 @@ export function buildCustomer(rng: Rng, ids: CustomerCounters, created: number, 
     notes: rng.chance(0.05) ? "Prefers email contact" : "", taxExemptCategory: rng.chance(0.03) ? "E" : "",
     ip: drawIp(rng), addresses, channelIds: origin === 2 ? [1, 2] : [1], originChannelId: origin,
     acceptsEmails: rng.chance(0.4), storeCreditCents: rng.chance(0.05) ? rng.int(5, 50) * 100 : 0,
-    forcePasswordReset: rng.chance(0.02),
+    forcePasswordReset: rng.chance(0.02), formFields: [],
   };
 }
 

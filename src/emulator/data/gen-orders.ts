@@ -105,7 +105,7 @@ export function buildOrder(rng: Rng, input: OrderInput, pools: OrderPools, ids: 
   const order: OrderRec = {
     id, customerId: customer?.id ?? 0, channelId, created, modified: created, shipped: 0, statusId, source,
     externalSource: channelId === 2 ? "POS" : channelId === 3 ? "Amazon" : null,
-    paymentMethod: "", paymentStatus: "", paymentProviderId: "", billing, shipping, pickup, lines, coupons: [],
+    paymentMethod: "", paymentStatus: "", paymentProviderId: "", billing, billingFormFields: [], shipping, pickup, lines, coupons: [],
     taxRate: billing.country_iso2 === "US" ? 0.0825 : 0, currencyId: 1, currencyCode: "USD", refundedCents: 0,
     ip: source === "www" ? drawIp(rng) : "", cartId: source === "www" ? rng.uuid() : "",
     customerMessage: rng.chance(0.05) ? "Please leave the parcel at the back door." : "",

@@ -1,6 +1,7 @@
 /** Generates a whole store from a seed and sizes: the same inputs always give the same data. */
 import { genBrands, genCategories, genPriceLists, genProducts, genTrees, type ProductCounters } from "./gen-catalog.ts";
 import { genContext, REFERENCE_DATE } from "./gen-common.ts";
+import { genFormFields } from "./gen-form-fields.ts";
 import { type CustomerCounters, genCustomerGroups, genCustomers, genSubscribers } from "./gen-customers.ts";
 import { genOrders, type OrderCounters } from "./gen-orders.ts";
 import { genChannels, genCoupons, genCurrencies, genLocations, genPages, genPickupLocations, genPromotions } from "./gen-store.ts";
@@ -85,6 +86,7 @@ export function generateStore(seed: string | number, sizes: StoreSizes, end = RE
     customers, products, coupons, pickupLocations, giftCertificates, refunds, brands,
   });
   const subscribers = genSubscribers(ctx, customers, orders);
+  genFormFields(ctx, customers, orders);
   return {
     data: {
       orders, refunds, customers, subscribers, customerGroups, products, brands, trees, categories, priceLists, priceRecords,

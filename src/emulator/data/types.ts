@@ -25,6 +25,19 @@ export interface Address {
   email: string;
 }
 
+/** A store-defined form field (account signup or address form), as the store's settings declare it. */
+export interface FormFieldDef {
+  name: string;
+  /** The `field_type` of the form-field-values filter. */
+  type: "checkboxes" | "date" | "multiline" | "numbers" | "password" | "radiobuttons" | "text" | "picklist";
+}
+
+/** A value of a store-defined form field: text, a number, or the ticked boxes. */
+export interface FormFieldValue {
+  name: string;
+  value: string | number | string[];
+}
+
 /** A chosen option value on an order line. */
 export interface LineOption {
   id: number;
@@ -132,6 +145,8 @@ export interface OrderRec extends Extensible {
   paymentStatus: string;
   paymentProviderId: string;
   billing: Address;
+  /** Values of the store's address form fields entered with the billing address at checkout. */
+  billingFormFields: FormFieldValue[];
   shipping: ShippingRec[];
   pickup: PickupRec | null;
   lines: OrderLine[];
@@ -167,6 +182,8 @@ export interface CustomerAddressRec {
   id: number;
   address: Address;
   type: "residential" | "commercial";
+  /** Values of the store's address form fields. */
+  formFields: FormFieldValue[];
 }
 
 /** A customer. */
@@ -189,6 +206,8 @@ export interface CustomerRec extends Extensible {
   acceptsEmails: boolean;
   storeCreditCents: number;
   forcePasswordReset: boolean;
+  /** Values of the store's account signup form fields. */
+  formFields: FormFieldValue[];
 }
 
 /** A newsletter subscriber. */

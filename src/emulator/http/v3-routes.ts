@@ -1,5 +1,6 @@
 /** The v3 endpoints: customers, catalog, price lists, inventory, content, channels, promotions, transactions, refunds. */
-import type { CustomerRec, ProductRec } from "../data/types.ts";
+import { ADDRESS_FORM_FIELDS, CUSTOMER_FORM_FIELDS } from "../data/gen-form-fields.ts";
+import type { CustomerRec, FormFieldValue, ProductRec } from "../data/types.ts";
 import {
   renderBrand, renderInventoryItem, renderPriceList, renderPriceRecord, renderProduct, renderTree, renderTreeCategory, renderVariant,
 } from "../render/v3-catalog.ts";
@@ -60,6 +61,29 @@ function sortColon<T extends { id: number }>(q: Query, keys: Record<string, (r: 
 
 const single = (data: unknown): Reply => ({ status: 200, body: { data, meta: {} } });
 
+/** One stored form field value: a customer's (signup form) or one of their addresses' (address form). */
+interface FormFieldValueRow {
+  seq: number;
+  customerId: number;
+  addressId?: number;
+  name: string;
+  value: FormFieldValue["value"];
+  type: string;
+}
+
+/** Every form field value of the store, customer by customer: their own, then their addresses'. */
+function formFieldValueRows(customers: readonly CustomerRec[]): FormFieldValueRow[] {
+  const types = new Map([...CUSTOMER_FORM_FIELDS, ...ADDRESS_FORM_FIELDS].map((f) => [f.name, f.type]));
+  const rows: FormFieldValueRow[] = [];
+  const add = (customerId: number, addressId: number | undefined, f: FormFieldValue) =>
+    rows.push({ seq: rows.length + 1, customerId, addressId, name: f.name, value: f.value, type: types.get(f.name) ?? "text" });
+  for (const c of customers) {
+    for (const f of c.formFields) add(c.id, undefined, f);
+    for (const a of c.addresses) for (const f of a.formFields) add(c.id, a.id, f);
+  }
+  return rows;
+}
+
 const customerRoutes: Route[] = [
   {
     pattern: "/customers", scopes: CUSTOMERS,
@@ -80,14 +104,27 @@ const customerRoutes: Route[] = [
   {
     pattern: "/customers/addresses", scopes: CUSTOMERS,
     handle: (ctx) => {
-      ctx.q.includes();
+      const include = ctx.q.includes();
       const all = ctx.store.customers.flatMap((c) => c.addresses.map((a) => ({ c, a, id: a.id })));
       const rows = applyFilters(all, ctx.q, {
         "company:in": strIn((r) => r.a.address.company), "name:in": strIn((r) => `${r.a.address.first_name} ${r.a.address.last_name}`),
         "customer_id:in": intIn((r) => r.c.id), "id:in": intIn((r) => r.id),
       });
       rows.sort((x, y) => x.id - y.id);
-      return v3List(ctx.q, rows, (r) => renderCustomerAddress(ctx.store, r.c, r.a));
+      return v3List(ctx.q, rows, (r) => renderCustomerAddress(ctx.store, r.c, r.a, include));
+    },
+  },
+  {
+    pattern: "/customers/form-field-values", scopes: CUSTOMERS,
+    handle: (ctx) => {
+      const rows = applyFilters(formFieldValueRows(ctx.store.customers), ctx.q, {
+        customer_id: intEq((r) => r.customerId), address_id: intEq((r) => r.addressId ?? 0), field_name: strEq((r) => r.name),
+        field_type: strEq((r) => r.type),
+      });
+      const ordering: Ordering<FormFieldValueRow> = { key: (r) => [r.seq], desc: false };
+      return v3List(ctx.q, rows, (r) => r.addressId === undefined
+        ? { name: r.name, value: r.value, customer_id: r.customerId }
+        : { name: r.name, value: r.value, address_id: r.addressId }, { ordering });
     },
   },
   {

@@ -160,7 +160,7 @@ export function renderOrder(store: EmulatorStore, order: OrderRec, base: V2Base,
     default_currency_id: order.currencyId, default_currency_code: order.currencyCode, staff_notes: order.staffNotes,
     customer_message: order.customerMessage, discount_amount: money4(0), coupon_discount: money4(t.discount),
     shipping_address_count: order.shipping.length, is_deleted: order.deleted, ebay_order_id: "0", cart_id: order.cartId,
-    billing_address: { ...addressFields(order.billing), form_fields: [] }, is_email_opt_in: order.emailOptIn,
+    billing_address: { ...addressFields(order.billing), form_fields: order.billingFormFields.map((f) => ({ name: f.name, value: f.value })) }, is_email_opt_in: order.emailOptIn,
     credit_card_type: null, order_source: order.source, channel_id: order.channelId, external_source: order.externalSource,
   };
   if (include?.consignments || include?.lineItems) out.consignments = renderConsignments(store, order, include.lineItems, base);

@@ -4,14 +4,18 @@ import { isoZ } from "../time.ts";
 import type { EmulatorStore } from "../data/store.ts";
 import type { CustomerAddressRec, CustomerRec, SubscriberRec } from "../data/types.ts";
 
-/** One address-book entry. */
-export function renderCustomerAddress(store: EmulatorStore, c: CustomerRec, a: CustomerAddressRec): Record<string, unknown> {
-  return store.decorate("customer_addresses", {
+/** One address-book entry; `include=formfields` adds its form field values. */
+export function renderCustomerAddress(
+  store: EmulatorStore, c: CustomerRec, a: CustomerAddressRec, include: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     id: a.id, customer_id: c.id, first_name: a.address.first_name, last_name: a.address.last_name, company: a.address.company,
     address1: a.address.street_1, address2: a.address.street_2, city: a.address.city, state_or_province: a.address.state,
     postal_code: a.address.zip, country: a.address.country, country_code: a.address.country_iso2, phone: a.address.phone,
     address_type: a.type,
-  });
+  };
+  if (include.has("formfields")) out.form_fields = a.formFields.map((f) => ({ name: f.name, value: f.value, address_id: a.id }));
+  return store.decorate("customer_addresses", out);
 }
 
 /** One customer; `include` (addresses, storecredit, attributes, formfields) adds the sub-resources. */
@@ -23,10 +27,10 @@ export function renderCustomer(store: EmulatorStore, c: CustomerRec, include: Re
     date_modified: isoZ(c.modified), address_count: c.addresses.length, attribute_count: 0,
     accepts_product_review_abandoned_cart_emails: c.acceptsEmails, origin_channel_id: c.originChannelId, channel_ids: c.channelIds,
   };
-  if (include.has("addresses")) out.addresses = c.addresses.map((a) => renderCustomerAddress(store, c, a));
+  if (include.has("addresses")) out.addresses = c.addresses.map((a) => renderCustomerAddress(store, c, a, include));
   if (include.has("storecredit")) out.store_credit_amounts = [{ amount: amount(c.storeCreditCents) }];
   if (include.has("attributes")) out.attributes = [];
-  if (include.has("formfields")) out.form_fields = [];
+  if (include.has("formfields")) out.form_fields = c.formFields.map((f) => ({ name: f.name, value: f.value, customer_id: c.id }));
   return store.decorate("customers", out, c.extra);
 }
 
