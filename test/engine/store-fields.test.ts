@@ -7,8 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/load.ts";
 import { ALL_SCOPES, type Emulator } from "../../src/emulator/index.ts";
 import { type Catalog, discover, discoverFromStore, selectionFromCatalog, STORE_FIELD_METADATA } from "../../src/engine/catalog.ts";
+import { flattenRecord, newSink } from "../../src/engine/flatten.ts";
+import { planStream } from "../../src/engine/schema.ts";
+import { snakeCase } from "../../src/engine/store-fields.ts";
 import { plannedTables, sync } from "../../src/engine/sync.ts";
-import type { TableSchema } from "../../src/engine/types.ts";
+import type { StreamDefinition, TableSchema } from "../../src/engine/types.ts";
 import { InputError } from "../../src/errors.ts";
 import { registry } from "../../streams/index.ts";
 import { collect, emulatorWithConfig, FAST_RETRIES } from "../support/emulator.ts";
@@ -188,5 +191,41 @@ describe("a sync with store-specific fields", () => {
     } finally {
       emulator.setScopes(null);
     }
+  });
+});
+
+describe("the pivot", () => {
+  const entries = { type: "array", items: { type: "object", properties: { name: { type: "string" }, value: {} } } };
+  const gadgets: StreamDefinition = {
+    name: "gadgets", description: "test stream", api: "v3", path: "gadgets", primaryKey: ["id"], scope: "none", writeMode: "merge",
+    schema: { type: "object", properties: { id: { type: "integer" }, extra: { type: "object", properties: { fields: entries, note: { type: "string" } } } } },
+    storeFields: [{
+      path: "extra.fields", prefix: "f_", maxColumns: 2,
+      discover: { api: "v3", path: "gadgets", pagination: "v3-offset", names: "extra.fields[].name", scope: "none" },
+    }],
+  };
+
+  it("names columns in snake_case, keeping letters of any script", () => {
+    expect(snakeCase("How did you hear about us?")).toBe("how_did_you_hear_about_us");
+    expect(snakeCase("Größe / Maß")).toBe("große_maß");
+    expect(snakeCase("Café")).toBe("cafe");
+    expect(snakeCase("?!")).toBe("field");
+  });
+
+  it("keeps the array out of the other columns, and entries over the column limit or without a name in _rescued", () => {
+    const plan = planStream(gadgets, { maxNestingDepth: 3, storeFields: { gadgets: { "extra.fields": ["Colour"] } } });
+    expect(plan.table.columns.map((c) => c.name)).toEqual(["id", "extra_note", "f_colour", "_rescued"]);
+    const sink = newSink();
+    const row = flattenRecord(plan, {
+      id: 1,
+      extra: { note: "n", fields: [{ name: "Colour", value: "red" }, { name: "Size", value: 4 }, { name: "Weight", value: 2 }, { value: "anonymous" }] },
+    }, sink);
+    expect(row).toEqual({
+      id: 1, extra_note: "n", f_colour: "red", f_size: "4",
+      _rescued: { extra_fields: [{ value: "anonymous" }, { name: "Weight", value: 2 }] },
+    });
+    expect(sink.evolved.has(plan)).toBe(true);
+    const again = flattenRecord(plan, { id: 2, extra: { fields: "not a list" } }, newSink());
+    expect(again._rescued).toEqual({ extra_fields: "not a list" });
   });
 });
