@@ -1,0 +1,366 @@
+/**
+ * One load: sync events in, tables out. Each `batch` is one transaction holding the rows
+ * of all its tables and the state that covers them, so a load killed at any point and run
+ * again (from the stored state) ends with the same tables as one uninterrupted load.
+ *
+ * Write modes, per table:
+ * - `merge`: upsert by primary key; a merged parent's child rows (child tables without a
+ *   cursor of their own, same mode, any depth) that the batch does not bring again are
+ *   deleted, so an updated parent's children are replaced, not left stale.
+ * - `append`: every version kept; a row already stored with the same (primary key, cursor)
+ *   — the whole row when the table has no cursor — is not added again (a resumed run
+ *   re-reads the page at the bookmark).
+ * - `replace`: rows go to `<table>__replace_<load_id>` and replace the table at the
+ *   stream's end (drop + rename + state, one transaction). Until then the stream's state is
+ *   held back, so a crash leaves the old table and the old state.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
+import { RuntimeFailure } from "../../errors.ts";
+import { closeInterruptedLoads, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
+import { inTransaction } from "./connection.ts";
+import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
+import { ident, qualified } from "./sql.ts";
+import { ensureTable, storedColumns, tableNames } from "./tables.ts";
+import type { LoadOptions, LoadSummary, StreamLoadSummary } from "./types.ts";
+import type { Stamp } from "./writes.ts";
+
+/** A new load id: UTC start time and a random suffix, e.g. `20240301T102030Z_3f9a1c`. */
+export function newLoadId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${stamp}_${random}`;
+}
+
+/** Drops `replace` staging tables of loads other than `keep` (left behind by a crash). */
+export async function dropReplaceTables(connection: DuckDBConnection, schema: string, keep?: string): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const name of await tableNames(connection, schema)) {
+    const at = name.lastIndexOf(REPLACE_MARK);
+    if (at <= 0 || (keep && name.endsWith(REPLACE_MARK + keep))) continue;
+    await connection.run(`DROP TABLE IF EXISTS ${qualified(schema, name)}`);
+    dropped.push(name);
+  }
+  return dropped;
+}
+
+function isEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Loads sync events into the tables of one schema. Create one per load. */
+export class LoadRun {
+  readonly loadId: string;
+  readonly #tables = new Map<string, TableInfo>();
+  readonly #streams: Record<string, StreamLoadSummary> = {};
+  /** Top-level streams whose `stream-start` said full table. */
+  readonly #fullTable = new Set<string>();
+  /** Streams skipped (e.g. a child stream without its scope): never cascaded into. */
+  readonly #skipped = new Set<string>();
+  /** Full refresh: streams whose bookmark stays cleared until the engine moves it. */
+  readonly #clearing = new Set<string>();
+  /** State of a stream held back until its `replace` tables are swapped in. */
+  readonly #held = new Map<string, State>();
+  #root: string | undefined;
+  #state: State;
+  readonly #initial: State;
+  #stages = 0;
+  readonly #started = new Date();
+
+  constructor(
+    readonly connection: DuckDBConnection,
+    readonly schema: string,
+    state: State,
+    readonly options: LoadOptions = {},
+    loadId?: string,
+  ) {
+    this.loadId = loadId ?? newLoadId(this.#started);
+    this.#state = structuredClone(state);
+    this.#initial = structuredClone(state);
+  }
+
+  /** Consumes the events; records the load in `_loads`; rethrows a failure after recording it. */
+  async run(events: AsyncIterable<SyncEvent>): Promise<LoadSummary> {
+    await closeInterruptedLoads(this.connection, this.schema);
+    await dropReplaceTables(this.connection, this.schema);
+    await startLoad(this.connection, this.schema, this.loadId, this.#started.toISOString(), this.options.metadata);
+    try {
+      for await (const event of events) await this.#handle(event);
+      await this.#finish();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      for (const stream of Object.values(this.#streams)) if (stream.status === "running") stream.status = "failed";
+      await dropReplaceTables(this.connection, this.schema).catch(() => {});
+      await this.#record("failed", message).catch(() => {});
+      throw error;
+    }
+    return await this.#record("success");
+  }
+
+  async #handle(event: SyncEvent): Promise<void> {
+    switch (event.type) {
+      case "stream-start":
+        return await this.#streamStart(event.stream, event.incremental);
+      case "schema":
+        return await this.#schema(event.table);
+      case "batch":
+        return await this.#batch(event.stream, event.rows, event.state);
+      case "stream-end": {
+        const stream = this.#stream(event.stream);
+        Object.assign(stream, { status: "success", records: event.records, requests: event.requests });
+        await this.#swapReplaced(event.stream);
+        for (const info of this.#tables.values()) if (info.root === event.stream) this.#clearing.delete(info.schema.stream);
+        this.#clearing.delete(event.stream);
+        await this.#record("running");
+        return;
+      }
+      case "stream-skipped":
+        this.#skipped.add(event.stream);
+        Object.assign(this.#stream(event.stream), { status: "skipped", reason: event.reason });
+        return await this.#abandonReplace(event.stream);
+    }
+  }
+
+  #stream(name: string): StreamLoadSummary {
+    return (this.#streams[name] ??= { status: "running", records: 0, requests: 0, rows: 0 });
+  }
+
+  async #streamStart(stream: string, incremental: boolean): Promise<void> {
+    this.#root = stream;
+    this.#stream(stream);
+    if (!incremental) this.#fullTable.add(stream);
+    if (!this.options.fullRefresh) return;
+    this.#clearing.add(stream);
+    if (this.#state.bookmarks[stream] !== undefined) {
+      const cleared = structuredClone(this.#state);
+      delete cleared.bookmarks[stream];
+      await inTransaction(this.connection, () => saveState(this.connection, this.schema, cleared, this.loadId));
+      this.#state = cleared;
+    }
+  }
+
+  /** The top-level stream of a table: the running stream, else the top of its parent chain. */
+  #rootOf(table: TableSchema): string {
+    if (this.#root) return this.#root;
+    const parent = table.parent && this.#tables.get(table.parent.table);
+    return parent ? parent.root : table.stream;
+  }
+
+  /** The table and its ancestors (known in this load), nearest first. */
+  #chain(table: TableSchema): TableSchema[] {
+    const chain: TableSchema[] = [];
+    for (let t: TableSchema | undefined = table; t && chain.length < 64; t = t.parent && this.#tables.get(t.parent.table)?.schema) chain.push(t);
+    return chain;
+  }
+
+  #modeOf(table: TableSchema, root: string): WriteMode {
+    const modes = this.options.writeModes ?? {};
+    const chosen = modes[table.name] ?? modes[table.stream] ?? modes[root];
+    if (chosen) return chosen;
+    // A full-table read is complete for the top-level table and the tables it carries whole;
+    // an incremental child (a cursor below the top) brings only its new rows.
+    const belowTop = this.#chain(table).slice(0, -1);
+    if (this.options.fullRefresh && this.#fullTable.has(root) && !belowTop.some((t) => t.cursor)) return "replace";
+    return table.writeMode;
+  }
+
+  /**
+   * A table's schema: an existing table is brought up to it at once (columns added, types
+   * widened); a new one is created with its first rows, in their transaction, so tables
+   * that never get rows are not created.
+   */
+  async #schema(table: TableSchema): Promise<void> {
+    const known = this.#tables.get(table.name);
+    if (this.options.fullRefresh && (!known || known.root === this.#root)) this.#clearing.add(table.stream);
+    const info: TableInfo = known ?? this.#newInfo(table);
+    info.schema = table;
+    const exists = info.columns ?? await storedColumns(this.connection, this.schema, table.name);
+    if (!exists) return;
+    await inTransaction(this.connection, async () => {
+      info.columns = await ensureTable(this.connection, this.schema, table);
+      if (info.replaceTable) await ensureTable(this.connection, this.schema, table, info.replaceTable);
+    });
+  }
+
+  #newInfo(table: TableSchema): TableInfo {
+    const root = this.#rootOf(table);
+    const mode = this.#modeOf(table, root);
+    const info: TableInfo = {
+      schema: table,
+      root,
+      mode,
+      summary: { stream: root, mode, rows: 0, inserted: 0, updated: 0, skipped: 0, removed: 0, rescued: 0 },
+    };
+    this.#tables.set(table.name, info);
+    return info;
+  }
+
+  /** Where a table's rows go in this load. */
+  async #physical(info: TableInfo): Promise<string> {
+    info.columns ??= await ensureTable(this.connection, this.schema, info.schema);
+    if (info.mode !== "replace") return info.schema.name;
+    if (!info.replaceTable) {
+      const name = `${info.schema.name}${REPLACE_MARK}${this.loadId}`;
+      await this.connection.run(`CREATE TABLE ${qualified(this.schema, name)} AS SELECT * FROM ${qualified(this.schema, info.schema.name)} LIMIT 0`);
+      info.replaceTable = name;
+    }
+    return info.replaceTable;
+  }
+
+  #depth(table: TableSchema): number {
+    return this.#chain(table).length;
+  }
+
+  /** True when a `replace` of the stream has not been swapped in yet. */
+  #replacing(root: string): boolean {
+    for (const info of this.#tables.values()) if (info.root === root && info.mode === "replace") return true;
+    return false;
+  }
+
+  async #batch(stream: string, rows: Map<string, Row[]>, state: State): Promise<void> {
+    const stamp: Stamp = { extractedAt: new Date().toISOString(), loadId: this.loadId };
+    const present: TableInfo[] = [];
+    for (const [name, list] of rows) {
+      if (list.length === 0) continue;
+      const info = this.#tables.get(name);
+      if (!info) throw new RuntimeFailure(`DuckDB: the batch of ${stream} has rows for table ${name}, which had no schema event`);
+      present.push(info);
+    }
+    present.sort((a, b) => this.#depth(a.schema) - this.#depth(b.schema));
+    const stored = this.#stateToStore(state);
+    const hold = this.#replacing(stream);
+    const context: BatchContext = {
+      connection: this.connection,
+      schema: this.schema,
+      stamp,
+      physical: (info) => this.#physical(info),
+      cascadePaths: (info) => this.#cascadePaths(info),
+      stageName: () => `__stage_${++this.#stages}`,
+    };
+    let counts = new Map<TableInfo, TableCounts>();
+    await inTransaction(this.connection, async () => {
+      counts = await writeTables(context, present, rows);
+      if (hold) this.#held.set(stream, stored);
+      else await saveState(this.connection, this.schema, stored, this.loadId);
+    });
+    if (!hold) this.#state = stored;
+    let written = 0;
+    for (const [info, count] of counts) {
+      const s = info.summary;
+      s.rows += count.rows;
+      s.inserted += count.inserted;
+      s.updated += count.updated;
+      s.skipped += count.skipped;
+      s.removed += count.removed;
+      s.rescued += count.rescued;
+      written += count.rows;
+    }
+    this.#stream(stream).rows += written;
+    this.options.onBatch?.({ stream, rows: written, state: stored });
+  }
+
+  /** The state to store for a batch: a full refresh keeps the bookmarks of the streams it re-reads cleared until they move. */
+  #stateToStore(state: State): State {
+    if (this.#clearing.size === 0) return state;
+    const out = structuredClone(state);
+    for (const name of this.#clearing) {
+      const bookmark: StreamBookmark | undefined = out.bookmarks[name];
+      if (bookmark === undefined) continue;
+      if (isEqual(bookmark, this.#initial.bookmarks[name])) delete out.bookmarks[name];
+      else this.#clearing.delete(name);
+    }
+    return out;
+  }
+
+  /**
+   * Paths (parent's children first) from a merged table down to each descendant whose rows
+   * are replaced with it: same mode, a primary key, no cursor of its own (an incremental
+   * child brings only its new rows) and not skipped. Deepest first, so that the tables in
+   * between still hold the rows that lead to them.
+   */
+  #cascadePaths(root: TableInfo): TableInfo[][] {
+    const paths: TableInfo[][] = [];
+    const visit = (parent: TableInfo, path: TableInfo[]) => {
+      for (const child of this.#tables.values()) {
+        if (child.schema.parent?.table !== parent.schema.name || path.includes(child)) continue;
+        if (child.mode !== root.mode || child.schema.primaryKey.length === 0 || child.schema.cursor) continue;
+        if (this.#skipped.has(child.schema.stream) || child.root !== root.root || !child.columns) continue;
+        const next = [...path, child];
+        paths.push(next);
+        visit(child, next);
+      }
+    };
+    visit(root, []);
+    return paths.sort((a, b) => b.length - a.length);
+  }
+
+  /** Swaps a stream's `replace` tables in, with the state held back for them, in one transaction. */
+  async #swapReplaced(stream: string): Promise<void> {
+    const all = [...this.#tables.values()].filter((i) => i.root === stream && i.mode === "replace");
+    if (all.length === 0) return;
+    // Tables never created (no rows, now or before) have nothing to replace; a skipped child stream keeps its table.
+    const replaced = all.filter((i) => i.columns && !this.#skipped.has(i.schema.stream));
+    const held = this.#held.get(stream);
+    await inTransaction(this.connection, async () => {
+      for (const info of all) {
+        if (!replaced.includes(info)) {
+          if (info.replaceTable) await this.connection.run(`DROP TABLE IF EXISTS ${qualified(this.schema, info.replaceTable)}`);
+          continue;
+        }
+        const staging = await this.#physical(info);
+        await this.connection.run(`DROP TABLE ${qualified(this.schema, info.schema.name)}`);
+        await this.connection.run(`ALTER TABLE ${qualified(this.schema, staging)} RENAME TO ${ident(info.schema.name)}`);
+      }
+      if (held) await saveState(this.connection, this.schema, held, this.loadId);
+    });
+    if (held) this.#state = held;
+    this.#held.delete(stream);
+    for (const info of all) {
+      info.replaceTable = undefined;
+      // Rows after the swap (none are expected) merge into the new table.
+      info.mode = info.schema.primaryKey.length > 0 ? "merge" : "append";
+    }
+  }
+
+  /** A skipped stream keeps its old tables and state: its `replace` staging tables are dropped. */
+  async #abandonReplace(stream: string): Promise<void> {
+    this.#held.delete(stream);
+    for (const info of this.#tables.values()) {
+      if (info.root !== stream || info.mode !== "replace") continue;
+      if (info.replaceTable) await this.connection.run(`DROP TABLE IF EXISTS ${qualified(this.schema, info.replaceTable)}`);
+      info.replaceTable = undefined;
+      info.mode = info.schema.primaryKey.length > 0 ? "merge" : "append";
+    }
+  }
+
+  /** End of the events: swap in what ended without a `stream-end` (unless skipped), drop what is left. */
+  async #finish(): Promise<void> {
+    const roots = new Set([...this.#tables.values()].filter((i) => i.mode === "replace").map((i) => i.root));
+    for (const root of roots) if (!this.#skipped.has(root)) await this.#swapReplaced(root);
+    await dropReplaceTables(this.connection, this.schema);
+  }
+
+  async #record(status: "running" | "success" | "failed", error?: string): Promise<LoadSummary> {
+    const ended = new Date();
+    const tables = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary]));
+    const rows = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary.inserted + i.summary.updated]));
+    const total = Object.values(rows).reduce((a, b) => a + b, 0);
+    const requests = this.options.requests?.() ?? Object.values(this.#streams).reduce((n, s) => n + s.requests, 0);
+    await updateLoad(this.connection, this.schema, this.loadId, { status, streams: this.#streams, tables, rows: total, requests, error }, status === "running" ? undefined : ended.toISOString());
+    return {
+      loadId: this.loadId,
+      schema: this.schema,
+      status: status === "failed" ? "failed" : "success",
+      startedAt: this.#started.toISOString(),
+      endedAt: ended.toISOString(),
+      durationMs: ended.getTime() - this.#started.getTime(),
+      rows,
+      tables,
+      streams: this.#streams,
+      rescued: Object.values(tables).reduce((n, t) => n + t.rescued, 0),
+      requests,
+      state: this.#state,
+      error,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+/** Options and results of a DuckDB load. */
+import type { State, WriteMode } from "../../engine/types.ts";
+
+/** The schema tables go into unless told otherwise. */
+export const DEFAULT_SCHEMA = "bigcommerce";
+
+/** How a load behaves. */
+export interface LoadOptions {
+  /** Write mode per table or stream name (table name first, then its stream, then its top-level stream), over the tables' defaults. */
+  writeModes?: Record<string, WriteMode>;
+  /**
+   * A full refresh: each synced stream's stored bookmark is cleared when the stream starts
+   * (and kept cleared until the engine moves it), so an interrupted refresh resumes as a
+   * refresh; the tables of a stream read in full (its `stream-start` says not incremental)
+   * are replaced rather than merged, except an incremental child's (a cursor below the
+   * top-level table) and the tables under it. Tables of incremental streams keep their mode:
+   * a refresh re-reads them only from `start_date`.
+   */
+  fullRefresh?: boolean;
+  /** Total API requests so far (e.g. `() => client.requests`), recorded in `_loads.requests`; default: the sum of the streams'. */
+  requests?: () => number;
+  /** Anything worth keeping with the load (tap version, selection…), stored as `_loads.metadata`. Never secrets. */
+  metadata?: Record<string, unknown>;
+  /** Told after each committed batch. */
+  onBatch?: (info: { stream: string; rows: number; state: State }) => void;
+}
+
+/** Per table, what a load wrote. */
+export interface TableLoadSummary {
+  /** Top-level stream whose sync produced the table. */
+  stream: string;
+  mode: WriteMode;
+  /** Rows received. */
+  rows: number;
+  /** Rows whose key was not stored before. */
+  inserted: number;
+  /** Stored rows replaced by a newer version with the same key (merge). */
+  updated: number;
+  /** Rows not written: a version already stored (append), or an earlier duplicate key in the same batch. */
+  skipped: number;
+  /** Stale child rows removed because their parent was merged without them. */
+  removed: number;
+  /** Rows with values kept in `_rescued`. */
+  rescued: number;
+}
+
+/** Per stream, what a load did. */
+export interface StreamLoadSummary {
+  status: "running" | "success" | "skipped" | "failed";
+  /** Records read (from the engine's `stream-end`). */
+  records: number;
+  requests: number;
+  /** Rows stored, over all the stream's tables. */
+  rows: number;
+  reason?: string;
+}
+
+/** What a load did. */
+export interface LoadSummary {
+  loadId: string;
+  schema: string;
+  status: "success" | "failed";
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  /** Rows written (inserted + updated) per table. */
+  rows: Record<string, number>;
+  tables: Record<string, TableLoadSummary>;
+  streams: Record<string, StreamLoadSummary>;
+  /** Rows with values kept in `_rescued`, over all tables. */
+  rescued: number;
+  requests: number;
+  /** The state stored at the end. */
+  state: State;
+  error?: string;
+}

@@ -1,0 +1,161 @@
+/**
+ * Engine values → DuckDB values for the appender. Conversions are exact: decimals are
+ * scaled as bigints from their text, timestamps keep microseconds, dates are day numbers.
+ * A value the stored column cannot hold (e.g. a decimal beyond DECIMAL(18,4)) throws a
+ * `ValueError` naming the problem; the batch's transaction then rolls back.
+ */
+import {
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBListValue,
+  DuckDBTimestampTZValue,
+  type DuckDBType,
+  DuckDBTypeId,
+  type DuckDBValue,
+} from "@duckdb/node-api";
+import type { ColumnType } from "../../engine/types.ts";
+
+/** A value that cannot be stored in its column. */
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValueError";
+  }
+}
+
+/** Converts one engine value to the DuckDB value of a stored column (`type` logical, `duck` physical). */
+export type Converter = (value: unknown) => DuckDBValue;
+
+/** The converter for a column of logical type `type` whose DuckDB type is `duck`. */
+export function converterFor(type: ColumnType, duck: DuckDBType): Converter {
+  if (typeof type === "object") {
+    const item = duck.typeId === DuckDBTypeId.LIST ? converterFor(type.list, duck.valueType) : undefined;
+    if (!item) return () => fail(`list column has DuckDB type ${duck}`);
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      if (!Array.isArray(value)) fail(`expected a list, got ${describe(value)}`);
+      return new DuckDBListValue(value.map(item));
+    };
+  }
+  const convert = SCALARS[type];
+  if (type === "decimal") {
+    const width = duck.typeId === DuckDBTypeId.DECIMAL ? duck.width : 18;
+    const scale = duck.typeId === DuckDBTypeId.DECIMAL ? duck.scale : 4;
+    return (value) => (value === null || value === undefined ? null : toDecimal(value, width, scale));
+  }
+  return (value) => (value === null || value === undefined ? null : convert(value));
+}
+
+const SCALARS: Record<Exclude<ColumnType, object>, (value: unknown) => DuckDBValue> = {
+  integer: toBigInt,
+  number: toDouble,
+  decimal: (value) => toDecimal(value, 18, 4),
+  boolean: (value) => (typeof value === "boolean" ? value : fail(`expected a boolean, got ${describe(value)}`)),
+  timestamp: (value) => new DuckDBTimestampTZValue(timestampMicros(value)),
+  date: (value) => new DuckDBDateValue(dateDays(value)),
+  string: toText,
+  json: toJsonText,
+};
+
+function fail(message: string): never {
+  throw new ValueError(message);
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : safeJson(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function toBigInt(value: unknown): bigint {
+  let n: bigint;
+  if (typeof value === "bigint") n = value;
+  else if (typeof value === "number" && Number.isInteger(value)) n = BigInt(value);
+  else if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) n = BigInt(value.trim());
+  else return fail(`expected an integer, got ${describe(value)}`);
+  if (n < INT64_MIN || n > INT64_MAX) fail(`integer ${n} is out of BIGINT range`);
+  return n;
+}
+
+function toDouble(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  return fail(`expected a number, got ${describe(value)}`);
+}
+
+const DECIMAL_TEXT = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/;
+
+/** Scales a decimal's text exactly (rounding half away from zero past `scale` digits). */
+export function toDecimal(value: unknown, width: number, scale: number): DuckDBDecimalValue {
+  const text = typeof value === "string" ? value.trim() : typeof value === "number" || typeof value === "bigint" ? String(value) : "";
+  const match = DECIMAL_TEXT.exec(text);
+  if (!match || (match[2] === "" && (match[3] ?? "") === "")) fail(`expected a decimal, got ${describe(value)}`);
+  const [, sign, whole, fraction = "", exponent = "0"] = match;
+  // Digits with the decimal point moved `exponent + scale` places right.
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent) + scale;
+  let scaled: bigint;
+  if (point <= 0) scaled = point === 0 && digits[0] >= "5" ? 1n : 0n;
+  else if (point >= digits.length) scaled = BigInt(digits + "0".repeat(point - digits.length));
+  else scaled = BigInt(digits.slice(0, point) || "0") + (digits[point] >= "5" ? 1n : 0n);
+  if (scaled >= 10n ** BigInt(width)) fail(`decimal ${text} does not fit DECIMAL(${width},${scale})`);
+  return new DuckDBDecimalValue(sign === "-" ? -scaled : scaled, width, scale);
+}
+
+const FRACTION = /T[^.]*\.(\d+)/;
+
+/** Microseconds since the epoch of an ISO 8601 timestamp (or a Date). */
+export function timestampMicros(value: unknown): bigint {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) fail("invalid Date");
+    return BigInt(value.getTime()) * 1000n;
+  }
+  if (typeof value !== "string") return fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
+  // Date.parse keeps milliseconds; digits 4–6 of the fraction are the remaining microseconds.
+  const extra = Number((FRACTION.exec(value)?.[1] ?? "").slice(3, 6).padEnd(3, "0"));
+  return BigInt(ms) * 1000n + BigInt(extra);
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** Days since the epoch of `YYYY-MM-DD` (a timestamp's date part also works). */
+export function dateDays(value: unknown): number {
+  if (value instanceof Date) return Math.floor(value.getTime() / 86_400_000);
+  const match = typeof value === "string" ? DATE_ONLY.exec(value) : null;
+  if (!match) return fail(`expected a date YYYY-MM-DD, got ${describe(value)}`);
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / 86_400_000;
+}
+
+function toText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return toJsonText(value);
+}
+
+const BIGINT_MARK = "\u0000bigint:";
+
+/** JSON text of any engine value; bigints are written as JSON numbers. */
+export function toJsonText(value: unknown): string {
+  let marked = false;
+  const text = JSON.stringify(value, (_key, v) => {
+    if (typeof v !== "bigint") return v;
+    marked = true;
+    return BIGINT_MARK + v.toString();
+  });
+  if (text === undefined) return fail(`cannot be written as JSON: ${describe(value)}`);
+  return marked ? text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1") : text;
+}

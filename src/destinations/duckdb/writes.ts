@@ -1,0 +1,117 @@
+/**
+ * The SQL of the write modes, from a staged batch (see `stage.ts`) into a stored table:
+ * upsert by key (delete the stored rows with the batch's keys, insert the batch's last
+ * version of each key), append without re-adding a version already stored, plain insert,
+ * and the cascade that removes a merged parent's stale child rows.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { ORDER_COLUMN } from "./stage.ts";
+import { ident, literal } from "./sql.ts";
+import { EXTRACTED_AT, LOAD_ID } from "./tables.ts";
+
+/** A staged batch and the stored table it goes into. */
+export interface WriteTarget {
+  /** Qualified stored table. */
+  table: string;
+  /** Temporary stage table (unqualified). */
+  stage: string;
+  /** Data columns staged (all the stored table's data columns). */
+  columns: string[];
+}
+
+/** Stamps of the rows a batch writes. */
+export interface Stamp {
+  /** ISO 8601 time the batch was stored. */
+  extractedAt: string;
+  loadId: string;
+}
+
+function matches(a: string, b: string, columns: readonly string[], operator = "IS NOT DISTINCT FROM"): string {
+  return columns.map((c) => `${a}.${ident(c)} ${operator} ${b}.${ident(c)}`).join(" AND ");
+}
+
+function insertSql(target: WriteTarget, stamp: Stamp, tail: string): string {
+  const columns = target.columns.map(ident).join(", ");
+  const source = target.columns.map((c) => `s.${ident(c)}`).join(", ");
+  return `INSERT INTO ${target.table} (${columns}, ${ident(EXTRACTED_AT)}, ${ident(LOAD_ID)})
+    SELECT ${source}, ${literal(stamp.extractedAt)}::TIMESTAMPTZ, ${literal(stamp.loadId)} FROM ${ident(target.stage)} AS s ${tail}`;
+}
+
+async function changed(connection: DuckDBConnection, sql: string): Promise<number> {
+  const result = await connection.run(sql);
+  return Number(result.rowsChanged);
+}
+
+/** Upsert by `key`: returns the stored rows replaced (`updated`) and the rows written. */
+export async function upsert(connection: DuckDBConnection, target: WriteTarget, key: readonly string[], stamp: Stamp): Promise<{ updated: number; written: number }> {
+  const updated = await changed(
+    connection,
+    `DELETE FROM ${target.table} AS t WHERE EXISTS (SELECT 1 FROM ${ident(target.stage)} AS s WHERE ${matches("s", "t", key)})`,
+  );
+  const partition = key.map((c) => `s.${ident(c)}`).join(", ");
+  const written = await changed(
+    connection,
+    insertSql(target, stamp, `QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${ident(ORDER_COLUMN)} DESC) = 1`),
+  );
+  return { updated, written };
+}
+
+/**
+ * Append: every version is kept, but a row whose `identity` (primary key and cursor, or
+ * the whole row) is already stored — or earlier in the batch — is not added again.
+ */
+export async function appendNew(connection: DuckDBConnection, target: WriteTarget, identity: readonly string[], stamp: Stamp): Promise<number> {
+  const partition = identity.map((c) => `s.${ident(c)}`).join(", ");
+  return await changed(
+    connection,
+    insertSql(
+      target,
+      stamp,
+      `WHERE NOT EXISTS (SELECT 1 FROM ${target.table} AS t WHERE ${matches("s", "t", identity)})
+       QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${ident(ORDER_COLUMN)}) = 1`,
+    ),
+  );
+}
+
+/** Plain insert of every staged row. */
+export async function insertAll(connection: DuckDBConnection, target: WriteTarget, stamp: Stamp): Promise<number> {
+  return await changed(connection, insertSql(target, stamp, ""));
+}
+
+/** One table on a cascade path: where its rows are, and how it hangs off the previous one. */
+export interface CascadeLink {
+  /** Qualified stored table. */
+  table: string;
+  /** Child column ← parent column, towards the previous link. */
+  keys: Record<string, string>;
+  /** Columns compared as text because their stored types differ. */
+  textKeys?: ReadonlySet<string>;
+}
+
+/**
+ * Deletes the rows of the last table of `path` that hang (through the tables between)
+ * off the parents staged in `parentStage`, except rows whose own key is in `ownStage`
+ * (those are replaced by the upsert of that table). Returns the rows removed.
+ */
+export async function cascadeDelete(
+  connection: DuckDBConnection,
+  parentStage: string,
+  path: readonly CascadeLink[],
+  own?: { stage: string; key: readonly string[] },
+): Promise<number> {
+  const last = path.length - 1;
+  const condition = (alias: string, index: number): string => {
+    const link = path[index];
+    const parentAlias = `p${index}`;
+    const source = index === 0 ? ident(parentStage) : path[index - 1].table;
+    const joins = Object.entries(link.keys).map(([child, parent]) => {
+      const left = `${parentAlias}.${ident(parent)}`;
+      const right = `${alias}.${ident(child)}`;
+      return link.textKeys?.has(child) ? `CAST(${left} AS VARCHAR) = CAST(${right} AS VARCHAR)` : `${left} = ${right}`;
+    });
+    const deeper = index > 0 ? ` AND ${condition(parentAlias, index - 1)}` : "";
+    return `EXISTS (SELECT 1 FROM ${source} AS ${parentAlias} WHERE ${joins.join(" AND ")}${deeper})`;
+  };
+  const keep = own ? ` AND NOT EXISTS (SELECT 1 FROM ${ident(own.stage)} AS o WHERE ${matches("o", "d", own.key)})` : "";
+  return await changed(connection, `DELETE FROM ${path[last].table} AS d WHERE ${condition("d", last)}${keep}`);
+}
