@@ -7,7 +7,8 @@ import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
 import { parseSinger, recordsByStream, runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorSettings, selectStreams } from "../support/singer.ts";
 
-const BASE = { store_hash: "abc123", access_token: "token-config-sources", start_date: "2024-01-01T00:00:00Z" };
+/** Valid settings; discovery's look at the store hits a closed loopback port (no network, no retries). */
+const BASE = { store_hash: "abc123", access_token: "token-config-sources", start_date: "2024-01-01T00:00:00Z", api_url: "http://127.0.0.1:9", max_retries: 0 };
 
 /** The tap_stream_ids of a discovery run. */
 async function discovered(args: string[], env?: Record<string, string>): Promise<string[]> {

@@ -77,7 +77,7 @@ describe("plugin.yml", () => {
 
   it("selects by default exactly the streams (and their split tables) the tap selects by default", async () => {
     // Apply the select rules the way Meltano does to the real discovered catalog.
-    const config = writeFile(tempDir(), "config.json", { store_hash: "abc123", access_token: "token-plugin-test", start_date: "2024-01-01T00:00:00Z" });
+    const config = writeFile(tempDir(), "config.json", { store_hash: "abc123", access_token: "token-plugin-test", start_date: "2024-01-01T00:00:00Z", api_url: "http://127.0.0.1:9", max_retries: 0 });
     const result = await runCli(["--config", config, "--discover"]);
     expect(result.code, result.stderr).toBe(0);
     const catalog = JSON.parse(result.stdout) as Catalog;
