@@ -24,13 +24,16 @@ function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Sign
   });
 }
 
-/** Starts a load and kills it with SIGKILL after `ms`. */
-function killedLoad(args: string[], ms: number): Promise<NodeJS.Signals | null> {
+/** Starts a load and kills it with SIGKILL once the emulator has answered `requests` of its requests. */
+function killedLoad(args: string[], emulator: Emulator, requests: number): Promise<NodeJS.Signals | null> {
+  const before = emulator.log.count();
   return new Promise((resolve) => {
     const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    const timer = setInterval(() => {
+      if (emulator.log.count() - before >= requests) child.kill("SIGKILL");
+    }, 2);
     child.on("close", (_code, signal) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       resolve(signal);
     });
   });
@@ -133,12 +136,14 @@ describe("load through the CLI", () => {
   it("SIGKILL at several points, then a rerun, gives the tables of one uninterrupted load", async () => {
     const streams = "orders,order_products,order_shipping_addresses,order_coupons,customers,products,product_images";
     const reference = join(dir, "reference.duckdb");
+    const before = emulator.log.count();
     expect((await run(["load", "--config", config, "--duckdb", reference, "--streams", streams])).code).toBe(0);
+    const requests = emulator.log.count() - before;
     const full = await rowCounts(reference);
     let interruptedMidway = 0;
-    for (const ms of [350, 700, 1100, 1600]) {
-      const db = join(dir, `killed-${ms}.duckdb`);
-      const signal = await killedLoad(["load", "--config", config, "--duckdb", db, "--streams", streams], ms);
+    for (const fraction of [0.1, 0.35, 0.6, 0.9]) {
+      const db = join(dir, `killed-${fraction}.duckdb`);
+      const signal = await killedLoad(["load", "--config", config, "--duckdb", db, "--streams", streams], emulator, Math.ceil(requests * fraction));
       if (signal === "SIGKILL") {
         const partial = await rowCounts(db).catch(() => ({} as Record<string, number>));
         const total = Object.values(partial).reduce((a, b) => a + b, 0);
