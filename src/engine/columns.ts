@@ -81,6 +81,10 @@ export function widenType(a: ColumnType, b: ColumnType): ColumnType {
 export const DOES_NOT_FIT: unique symbol = Symbol("does-not-fit");
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/;
+/** Decimals are DECIMAL(18,4) downstream: at most 14 digits before the point. */
+const DECIMAL_FITS = /^\s*-?\d{1,14}(\.\d+)?\s*$/;
+/** Integers are 64-bit downstream. */
+const INT64_LIMIT = 2 ** 63;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses an RFC 2822 or ISO 8601 timestamp into an ISO 8601 UTC string; undefined when it is neither. */
@@ -105,7 +109,7 @@ export function coerce(value: unknown, type: ColumnType): unknown {
   if (value === "" && type !== "string" && type !== "json") return null;
   switch (type) {
     case "integer":
-      if (typeof value === "number") return Number.isInteger(value) ? value : DOES_NOT_FIT;
+      if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) < INT64_LIMIT ? value : DOES_NOT_FIT;
       if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) {
         const n = Number(value);
         return Number.isSafeInteger(n) ? n : DOES_NOT_FIT;
@@ -116,8 +120,8 @@ export function coerce(value: unknown, type: ColumnType): unknown {
       if (typeof value === "string" && NUMERIC.test(value)) return Number(value);
       return DOES_NOT_FIT;
     case "decimal":
-      if (typeof value === "number") return Number.isFinite(value) ? String(value) : DOES_NOT_FIT;
-      if (typeof value === "string" && NUMERIC.test(value)) return value.trim();
+      if (typeof value === "number") return Number.isFinite(value) && Math.abs(value) < 1e14 ? String(value) : DOES_NOT_FIT;
+      if (typeof value === "string" && DECIMAL_FITS.test(value)) return value.trim();
       return DOES_NOT_FIT;
     case "boolean":
       if (typeof value === "boolean") return value;

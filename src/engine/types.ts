@@ -213,7 +213,7 @@ export interface TableSchema {
   cursor?: string;
   columns: Column[];
   writeMode: WriteMode;
-  /** Depth below the top-level stream (0 for a registry stream with no parent). */
+  /** How many arrays deep a split child table sits below its registry stream (0 for every registry stream, child streams included). */
   depth: number;
 }
 

@@ -124,3 +124,12 @@ describe("column types", () => {
     expect(widenType("string", "json")).toBe("json");
   });
 });
+
+describe("values a destination cannot hold", () => {
+  it("are misfits (kept in _rescued), not load failures", () => {
+    expect(coerce(1e300, "integer")).toBe(DOES_NOT_FIT);
+    expect(coerce("123456789012345678.5000", "decimal")).toBe(DOES_NOT_FIT);
+    expect(coerce("12345678901234.5000", "decimal")).toBe("12345678901234.5000");
+    expect(coerce(1e15, "decimal")).toBe(DOES_NOT_FIT);
+  });
+});
