@@ -6,3 +6,15 @@ export { createSource, type ReadOptions, type RecordBatch, type Source, type Str
 export type { Row, State, StreamDefinition, SyncEvent, TableSchema, WriteMode } from "./engine/types.ts";
 export { registry } from "../streams/index.ts";
 export { type Emulator, type EmulatorOptions, startEmulator } from "./emulator/index.ts";
+export {
+  DEFAULT_SCHEMA,
+  DuckDBDestination,
+  type ExportOptions,
+  exportTables,
+  loadEvents,
+  type LoadEventsOptions,
+  type LoadOptions,
+  type LoadSummary,
+  markDeleted,
+  readState,
+} from "./destinations/duckdb/index.ts";

@@ -1,9 +1,10 @@
 /** The TypeScript API (`createSource`, exported by the package entry) against the emulator. */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSource, type Emulator, type RecordBatch, type Row, startEmulator, type State } from "../../src/index.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { createSource, type Emulator, loadEvents, readState, type RecordBatch, type Row, startEmulator, type State } from "../../src/index.ts";
 import { InputError } from "../../src/errors.ts";
-import { NODE, ROOT, run } from "../support/cli.ts";
+import { NODE, ROOT, run, tempDir } from "../support/cli.ts";
 import { emulatorSettings, SMALL_STORE } from "../support/singer.ts";
 
 let emulator: Emulator;
@@ -117,6 +118,38 @@ describe("createSource", () => {
     expect(() => createSource({ ...emulatorSettings(emulator), page_size: 500 })).toThrow(/page_size/);
     const source = createSource(emulatorSettings(emulator));
     await expect(readAll(source.batches({ streams: ["ordres"] }))).rejects.toThrow(/unknown stream 'ordres'.*did you mean 'orders'/);
+  });
+});
+
+describe("the DuckDB destination, from the package entry", () => {
+  it("loads a source's events into a file that keeps the state; the second load is incremental", async () => {
+    const path = join(tempDir("api-duckdb-"), "shop.duckdb");
+    const source = createSource(emulatorSettings(emulator));
+    const streams = ["orders", "order_products"];
+    const first = await loadEvents(source.events({ streams, state: await readState(path) }), { path });
+    expect(first.status).toBe("success");
+    expect(first.rows.orders).toBe(SMALL_STORE.orders);
+    const saved = await readState(path);
+    expect(saved.bookmarks.orders.replication_key).toBe("date_modified");
+    const touched = emulator.store.orders[7].id;
+    emulator.store.updateOrder(touched, { staff_notes: "loaded twice" });
+    emulator.log.clear();
+    const second = await loadEvents(source.events({ streams, state: saved }), { path });
+    expect(second.tables.orders.updated).toBe(1);
+    expect(second.tables.orders.inserted).toBe(0);
+    expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
+    const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    const connection = await instance.connect();
+    try {
+      const [count] = (await connection.runAndReadAll("select count(*)::int as n from bigcommerce.orders")).getRowObjectsJson();
+      expect(Number(count.n)).toBe(SMALL_STORE.orders); // merged by key: no duplicate for the changed order
+      const [row] = (await connection.runAndReadAll(`select staff_notes from bigcommerce.orders where id = ${touched}`)).getRowObjectsJson();
+      expect(row.staff_notes).toBe("loaded twice");
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+    expect(Date.parse((await readState(path)).bookmarks.orders.replication_key_value!)).toBeGreaterThan(Date.parse(saved.bookmarks.orders.replication_key_value!));
   });
 });
 
