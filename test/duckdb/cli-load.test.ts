@@ -9,20 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, runCli as run } from "../support/cli.ts";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
 
-const CLI = new URL("../../bin/tap-bigcommerce.js", import.meta.url).pathname;
-
-function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const CLI = BIN;
 
 /** Starts a load and kills it with SIGKILL once the emulator has answered `requests` of its requests. */
 function killedLoad(args: string[], emulator: Emulator, requests: number): Promise<NodeJS.Signals | null> {

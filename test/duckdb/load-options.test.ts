@@ -1,24 +1,11 @@
 /** `load` options through the real CLI: --schema, --write-mode, --full-refresh, --reconcile-deletes. */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-
-const CLI = new URL("../../bin/tap-bigcommerce.js", import.meta.url).pathname;
-/** Runs the CLI without blocking this process (the emulator serves from it). */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { runCli as cli } from "../support/cli.ts";
 
 async function rows(path: string, sql: string): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
@@ -50,8 +37,8 @@ describe("load options", () => {
 
   it("--schema keeps two stores apart in one file, each with its own state", async () => {
     const db = join(dir, "two.duckdb");
-    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "brands", "--schema", "store_a"])).status).toBe(0);
-    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders", "--schema", "store_b"])).status).toBe(0);
+    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "brands", "--schema", "store_a"])).code).toBe(0);
+    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders", "--schema", "store_b"])).code).toBe(0);
     const tables = await rows(db, "select table_schema, table_name from information_schema.tables where table_name in ('brands','orders','_state') order by 1, 2");
     expect(tables).toEqual([
       { table_schema: "store_a", table_name: "_state" },
@@ -68,13 +55,13 @@ describe("load options", () => {
     const mergeDb = join(dir, "merge.duckdb");
     for (const db of [appendDb, mergeDb]) {
       const mode = db === appendDb ? ["--write-mode", "orders=append"] : [];
-      expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products", ...mode])).status).toBe(0);
+      expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products", ...mode])).code).toBe(0);
     }
     const id = emulator.store.orders[10].id;
     emulator.store.updateOrder(id, { staff_notes: "changed" });
     for (const db of [appendDb, mergeDb]) {
       const mode = db === appendDb ? ["--write-mode", "orders=append"] : [];
-      expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products", ...mode])).status).toBe(0);
+      expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products", ...mode])).code).toBe(0);
     }
     const [appended] = await rows(appendDb, `select count(*)::int as n, count(distinct date_modified)::int as versions from bigcommerce.orders where id = ${id}`);
     expect(appended).toEqual({ n: 2, versions: 2 });
@@ -88,19 +75,19 @@ describe("load options", () => {
 
   it("--reconcile-deletes marks vanished products with _deleted_at; --full-refresh rereads everything", async () => {
     const db = join(dir, "deletes.duckdb");
-    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "products,brands"])).status).toBe(0);
+    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "products,brands"])).code).toBe(0);
     const gone = emulator.store.products[3].id;
     emulator.store.deleteProduct(gone);
     emulator.log.clear();
     const swept = await cli(["load", "--config", config, "--duckdb", db, "--streams", "products,brands", "--reconcile-deletes"]);
-    expect(swept.status, swept.stderr).toBe(0);
+    expect(swept.code, swept.stderr).toBe(0);
     expect(swept.stdout).toMatch(/products\s+1 rows marked deleted/);
     const marked = await rows(db, "select id::int as id from bigcommerce.products where _deleted_at is not null");
     expect(marked).toEqual([{ id: gone }]);
     // The sweep asked for ids only.
     expect(emulator.log.filter({ endpoint: "GET /v3/catalog/products" }).some((e) => e.query.include_fields === "id")).toBe(true);
     emulator.log.clear();
-    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "products", "--full-refresh"])).status).toBe(0);
+    expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "products", "--full-refresh"])).code).toBe(0);
     const query = emulator.log.filter({ endpoint: "GET /v3/catalog/products" })[0].query;
     expect(query["date_modified:min"]).toBeUndefined();
   });
@@ -108,8 +95,8 @@ describe("load options", () => {
   it("rejects a bad --write-mode before touching the file (exit 2)", async () => {
     const db = join(dir, "never.duckdb");
     const result = await cli(["load", "--config", config, "--duckdb", db, "--write-mode", "orders=upsert"]);
-    expect(result.status).toBe(2);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown mode 'upsert'");
-    expect(spawnSync("test", ["-e", db]).status).not.toBe(0);
+    expect(existsSync(db)).toBe(false);
   });
 });
