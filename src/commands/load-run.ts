@@ -26,6 +26,8 @@ export interface LoadRequest {
 export interface LoadResult extends LoadSummary {
   deleted: Record<string, number>;
   seconds: number;
+  /** 429 responses met (and waited out). */
+  throttled: number;
 }
 
 /** Checks the selection (table limit) before the file is touched, then loads. */
@@ -51,7 +53,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
         request.log(`reconcile ${name}: ${deleted[name]} rows marked deleted`);
       }
     }
-    return { ...summary, deleted, requests: client.requests, seconds: (performance.now() - started) / 1000 };
+    return { ...summary, deleted, requests: client.requests, throttled: client.throttled, seconds: (performance.now() - started) / 1000 };
   } finally {
     destination.close();
   }
