@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli as run } from "../support/cli.ts";
+import { registry } from "../../streams/index.ts";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
 
 const CLI = BIN;
@@ -91,9 +92,16 @@ describe("load through the CLI", () => {
   });
   afterAll(() => emulator.close());
 
-  it("writes the same row counts as the Singer output, for every table", async () => {
-    const singer = await run(["--config", config]);
-    expect(singer.code).toBe(0);
+  it("writes the same row counts as the Singer output, for every table of every stream", async () => {
+    // Select everything, transactions (not selected by default) included.
+    const discovered = await run(["--config", config, "--discover"]);
+    expect(discovered.code, discovered.stderr).toBe(0);
+    const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+    for (const entry of catalog.streams) entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata.selected = true;
+    const catalogPath = join(dir, "all.catalog.json");
+    writeFileSync(catalogPath, JSON.stringify(catalog));
+    const singer = await run(["--config", config, "--catalog", catalogPath]);
+    expect(singer.code, singer.stderr).toBe(0);
     const records: Record<string, number> = {};
     for (const line of singer.stdout.split("\n")) {
       if (!line.startsWith('{"type":"RECORD"')) continue;
@@ -101,12 +109,13 @@ describe("load through the CLI", () => {
       records[stream] = (records[stream] ?? 0) + 1;
     }
     const db = join(dir, "agree.duckdb");
-    const load = await run(["load", "--config", config, "--duckdb", db]);
+    const load = await run(["load", "--config", config, "--duckdb", db, "--catalog", catalogPath]);
     expect(load.stderr).not.toContain("error");
     expect(load.code).toBe(0);
     expect(load.stdout).toMatch(/\d+ rows in \d+ tables, \d+ API requests/);
     const counts = await rowCounts(db);
     expect(Object.keys(counts).length).toBeGreaterThan(20);
+    for (const stream of registry) expect(counts[stream.name], stream.name).toBeGreaterThan(0);
     expect(counts).toEqual(records);
   });
 
