@@ -6,13 +6,18 @@ import { stderrLogger } from "../log.ts";
 import { parse } from "./args.ts";
 import { runLoad, summaryTable } from "./load-run.ts";
 
+/** Where the demo writes when not told. */
+export const DEMO_FILE = "bigcommerce-demo.duckdb";
+
 /** The demo store's rate limit: BigCommerce's Pro plan (450 requests per 30 s). */
 const DEMO_QUOTA = { quota: 450, windowMs: 30_000 };
 
 /** Runs `demo`. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parse(args, { duckdb: { type: "string" }, seed: { type: "string" }, orders: { type: "string" } });
-  const path = values.duckdb ?? "bigcommerce.duckdb";
+  // Not bigcommerce.duckdb: DuckDB names a file's catalog after it, and a catalog and schema both
+  // called `bigcommerce` make `bigcommerce.orders` ambiguous in the duckdb shell.
+  const path = values.duckdb ?? DEMO_FILE;
   const orders = values.orders === undefined ? undefined : Number(values.orders);
   const emulator = await startEmulator({ seed: values.seed ?? 1, rateLimit: DEMO_QUOTA, sizes: orders === undefined ? {} : { orders } });
   const log = stderrLogger();

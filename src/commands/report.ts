@@ -4,7 +4,7 @@
  * (inline SVG, no scripts, no network).
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { openDatabase } from "../destinations/duckdb/connection.ts";
 import { parse } from "./args.ts";
 import { InputError } from "../errors.ts";
 
@@ -59,8 +59,8 @@ export async function run(args: string[]): Promise<number> {
   if (!values.out) throw new InputError("report needs --out FILE.html");
   if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file`);
   const schema = values.schema ?? "bigcommerce";
-  const instance = await DuckDBInstance.create(values.duckdb, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
+  const database = await openDatabase(values.duckdb, { readOnly: true });
+  const connection = database.connection;
   const query = async (sql: string): Promise<Rows> => (await connection.runAndReadAll(sql)).getRowObjectsJson() as Rows;
   const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
   const tables = await query(
@@ -90,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
   const loads = names.has("_loads")
     ? await query(`select * exclude (streams) from ${ident(schema)}._loads order by started_at desc limit 20`)
     : [];
-  connection.closeSync();
+  database.close();
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tap-bigcommerce report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}</style>
 </head><body><h1>BigCommerce data in ${escapeHtml(values.duckdb)} (schema ${escapeHtml(schema)})</h1>

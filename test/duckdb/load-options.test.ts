@@ -92,6 +92,17 @@ describe("load options", () => {
     expect(query["date_modified:min"]).toBeUndefined();
   });
 
+  it("loads into a file named like the schema (bigcommerce.duckdb) and reports on it", async () => {
+    const sub = mkdtempSync(join(dir, "named-"));
+    const db = join(sub, "bigcommerce.duckdb");
+    const load = await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products"]);
+    expect(load.code, load.stderr).toBe(0);
+    const report = await cli(["report", "--duckdb", db, "--out", join(sub, "report.html")]);
+    expect(report.code, report.stderr).toBe(0);
+    const second = await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products"]);
+    expect(second.code, second.stderr).toBe(0);
+  });
+
   it("rejects a bad --write-mode before touching the file (exit 2)", async () => {
     const db = join(dir, "never.duckdb");
     const result = await cli(["load", "--config", config, "--duckdb", db, "--write-mode", "orders=upsert"]);
