@@ -1,6 +1,7 @@
 /** `check`: can this config reach the store, and which streams does the token's scope allow? One cheap request per stream. */
 import { configFrom, parse } from "./args.ts";
 import { ScopeError } from "../engine/http.ts";
+import { fillPath } from "../engine/paths.ts";
 import { clientFor } from "../engine/sync.ts";
 import { registry } from "../../streams/index.ts";
 import { RuntimeFailure } from "../errors.ts";
@@ -19,24 +20,40 @@ export async function run(args: string[]): Promise<number> {
   const config = configFrom(values.config);
   const client = clientFor(config, { maxRetries: Math.min(config.max_retries, 2) });
   const results: CheckResult[] = [];
-  for (const stream of registry) {
-    if (!stream.path || !stream.api) continue;
-    const query: Record<string, number> = stream.pagination === "single" ? {} : { limit: 1 };
+  const firstRecord = new Map<string, Record<string, unknown>>();
+  const probe = async (name: string, scope: string, api: "v2" | "v3", path: string, query: Record<string, number>) => {
     try {
-      await client.get(stream.api, stream.path, query);
-      results.push({ stream: stream.name, scope: stream.scope, status: "ok" });
+      const { body } = await client.get(api, path, query);
+      const first = Array.isArray(body) ? body[0] : (body as { data?: unknown[] } | null)?.data?.[0] ?? body;
+      if (first && typeof first === "object") firstRecord.set(name, first as Record<string, unknown>);
+      results.push({ stream: name, scope, status: "ok" });
     } catch (error) {
-      if (error instanceof ScopeError) results.push({ stream: stream.name, scope: stream.scope, status: "missing scope" });
+      if (error instanceof ScopeError) results.push({ stream: name, scope, status: "missing scope" });
       else if (error instanceof RuntimeFailure && /401/.test(error.message)) throw error;
-      else results.push({ stream: stream.name, scope: stream.scope, status: "error", detail: (error as Error).message });
+      else results.push({ stream: name, scope, status: "error", detail: (error as Error).message });
     }
+  };
+  for (const stream of registry) {
+    if (stream.path && stream.api) await probe(stream.name, stream.scope, stream.api, stream.path, stream.pagination === "single" ? {} : { limit: 1 });
   }
-  // Child streams share their parent's verdict unless they need another scope.
+  // Child streams: a sub-resource is asked for with the parent's first record; inline rows share the parent's verdict.
   for (const stream of registry.filter((s) => s.parent)) {
+    const source = stream.parent!.source;
+    const parentRecord = firstRecord.get(stream.parent!.stream);
+    if (source.kind === "subresource" && parentRecord) {
+      await probe(stream.name, stream.scope, source.api, fillPath(source.path, parentRecord), { limit: 1 });
+      continue;
+    }
     const parent = results.find((r) => r.stream === stream.parent!.stream);
-    const sameScope = results.find((r) => r.scope === stream.scope);
-    const verdict = sameScope ?? parent;
-    if (verdict) results.push({ stream: stream.name, scope: stream.scope, status: verdict.status, detail: `via ${verdict.stream}` });
+    if (parent) {
+      const unverified = source.kind === "subresource";
+      results.push({
+        stream: stream.name,
+        scope: stream.scope,
+        status: unverified && parent.status === "ok" ? "error" : parent.status,
+        detail: unverified ? `the store has no ${parent.stream} record to check ${stream.name} with` : `inline with ${parent.stream}`,
+      });
+    }
   }
   if (values.format === "json") {
     process.stdout.write(JSON.stringify({ store_hash: config.store_hash, requests: client.requests, streams: results }, null, 2) + "\n");
