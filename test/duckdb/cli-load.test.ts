@@ -4,14 +4,15 @@
  * again, ends with exactly the tables of one uninterrupted load.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli as run } from "../support/cli.ts";
+import { BIN, runCli as run, tempDir, writeFile } from "../support/cli.ts";
+import { emulatorWithConfig } from "../support/emulator.ts";
+import { query } from "./fixtures.ts";
 import { registry } from "../../streams/index.ts";
-import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
+import type { Emulator } from "../../src/emulator/index.ts";
 
 const CLI = BIN;
 
@@ -28,17 +29,6 @@ function killedLoad(args: string[], emulator: Emulator, requests: number): Promi
       resolve(signal);
     });
   });
-}
-
-async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
 }
 
 async function rowCounts(path: string): Promise<Record<string, number>> {
@@ -80,15 +70,10 @@ describe("load through the CLI", () => {
   let dir: string;
   let config: string;
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimit: false, sizes: { orders: 900 }, latencyMs: 4 });
-    dir = mkdtempSync(join(tmpdir(), "tap-bc-load-"));
-    config = join(dir, "config.json");
-    writeFileSync(config, JSON.stringify({
-      store_hash: emulator.storeHash,
-      access_token: emulator.accessToken,
-      start_date: "2000-01-01T00:00:00Z",
-      api_url: emulator.url,
-    }));
+    let raw: Record<string, unknown>;
+    ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 900 }, latencyMs: 4 }));
+    dir = tempDir("tap-bc-load-");
+    config = writeFile(dir, "config.json", raw);
   });
   afterAll(() => emulator.close());
 

@@ -1,37 +1,21 @@
 /** `load` options through the real CLI: --schema, --write-mode, --full-refresh, --reconcile-deletes. */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-import { runCli as cli } from "../support/cli.ts";
-
-async function rows(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+import type { Emulator } from "../../src/emulator/index.ts";
+import { runCli as cli, tempDir, writeFile } from "../support/cli.ts";
+import { emulatorWithConfig } from "../support/emulator.ts";
+import { query } from "./fixtures.ts";
 
 describe("load options", () => {
   let emulator: Emulator;
   let dir: string;
   let config: string;
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimit: false, sizes: { orders: 300, products: 40, brands: 10 } });
-    dir = mkdtempSync(join(tmpdir(), "tap-bc-options-"));
-    config = join(dir, "config.json");
-    writeFileSync(config, JSON.stringify({
-      store_hash: emulator.storeHash,
-      access_token: emulator.accessToken,
-      start_date: "2000-01-01T00:00:00Z",
-      api_url: emulator.url,
-    }));
+    let raw: Record<string, unknown>;
+    ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 300, products: 40, brands: 10 } }));
+    dir = tempDir("tap-bc-options-");
+    config = writeFile(dir, "config.json", raw);
   });
   afterAll(() => emulator.close());
 
@@ -39,14 +23,14 @@ describe("load options", () => {
     const db = join(dir, "two.duckdb");
     expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "brands", "--schema", "store_a"])).code).toBe(0);
     expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders", "--schema", "store_b"])).code).toBe(0);
-    const tables = await rows(db, "select table_schema, table_name from information_schema.tables where table_name in ('brands','orders','_state') order by 1, 2");
+    const tables = await query(db, "select table_schema, table_name from information_schema.tables where table_name in ('brands','orders','_state') order by 1, 2");
     expect(tables).toEqual([
       { table_schema: "store_a", table_name: "_state" },
       { table_schema: "store_a", table_name: "brands" },
       { table_schema: "store_b", table_name: "_state" },
       { table_schema: "store_b", table_name: "orders" },
     ]);
-    const [state] = await rows(db, "select state::varchar as s from store_b._state");
+    const [state] = await query(db, "select state::varchar as s from store_b._state");
     expect(JSON.parse(String(state.s)).bookmarks.orders.replication_key).toBe("date_modified");
   });
 
@@ -63,12 +47,12 @@ describe("load options", () => {
       const mode = db === appendDb ? ["--write-mode", "orders=append"] : [];
       expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products", ...mode])).code).toBe(0);
     }
-    const [appended] = await rows(appendDb, `select count(*)::int as n, count(distinct date_modified)::int as versions from bigcommerce.orders where id = ${id}`);
+    const [appended] = await query(appendDb, `select count(*)::int as n, count(distinct date_modified)::int as versions from bigcommerce.orders where id = ${id}`);
     expect(appended).toEqual({ n: 2, versions: 2 });
-    const [merged] = await rows(mergeDb, `select count(*)::int as n, any_value(staff_notes) as notes from bigcommerce.orders where id = ${id}`);
+    const [merged] = await query(mergeDb, `select count(*)::int as n, any_value(staff_notes) as notes from bigcommerce.orders where id = ${id}`);
     expect(merged).toEqual({ n: 1, notes: "changed" });
     // The merged order's line items were replaced, not duplicated.
-    const [items] = await rows(mergeDb, `select count(*)::int as n, count(distinct id)::int as d from bigcommerce.order_products where order_id = ${id}`);
+    const [items] = await query(mergeDb, `select count(*)::int as n, count(distinct id)::int as d from bigcommerce.order_products where order_id = ${id}`);
     expect(items.n).toBe(items.d);
     expect(Number(items.n)).toBeGreaterThan(0);
   });
@@ -82,14 +66,14 @@ describe("load options", () => {
     const swept = await cli(["load", "--config", config, "--duckdb", db, "--streams", "products,brands", "--reconcile-deletes"]);
     expect(swept.code, swept.stderr).toBe(0);
     expect(swept.stdout).toMatch(/products\s+1 rows marked deleted/);
-    const marked = await rows(db, "select id::int as id from bigcommerce.products where _deleted_at is not null");
+    const marked = await query(db, "select id::int as id from bigcommerce.products where _deleted_at is not null");
     expect(marked).toEqual([{ id: gone }]);
     // The sweep asked for ids only.
     expect(emulator.log.filter({ endpoint: "GET /v3/catalog/products" }).some((e) => e.query.include_fields === "id")).toBe(true);
     emulator.log.clear();
     expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "products", "--full-refresh"])).code).toBe(0);
-    const query = emulator.log.filter({ endpoint: "GET /v3/catalog/products" })[0].query;
-    expect(query["date_modified:min"]).toBeUndefined();
+    const refreshQuery = emulator.log.filter({ endpoint: "GET /v3/catalog/products" })[0].query;
+    expect(refreshQuery["date_modified:min"]).toBeUndefined();
   });
 
   it("loads into a file named like the schema (bigcommerce.duckdb) and reports on it", async () => {
