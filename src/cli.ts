@@ -43,6 +43,7 @@ async function singer(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(catalog, null, 2) + "\n");
     return 0;
   }
+  if (values.catalog && values.properties) throw new InputError("give either --catalog or its legacy alias --properties, not both");
   const selection = selectionFrom(values.catalog ?? values.properties, undefined);
   const state = stateFrom(values.state);
   const log = stderrLogger();

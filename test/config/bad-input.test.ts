@@ -100,6 +100,7 @@ const CASES: Case[] = [
   { name: "catalog entry without tap_stream_id", args: ["--config", "@good.json", "--catalog", "@cat.json"], files: { "good.json": GOOD, "cat.json": catalogOf([{ stream: "orders", metadata: [] }]) }, says: /catalog .*cat\.json is not a valid Singer catalog at 'streams\.0\.tap_stream_id'/ },
   { name: "catalog that is not JSON", args: ["--config", "@good.json", "--catalog", "@cat.json"], files: { "good.json": GOOD, "cat.json": "streams: []" }, says: /catalog file .*cat\.json is not valid JSON/ },
   { name: "missing catalog file", args: ["--config", "@good.json", "--catalog", "@nocat.json"], files: { "good.json": GOOD }, says: /catalog file .*nocat\.json cannot be read/ },
+  { name: "both --catalog and --properties", args: ["--config", "@good.json", "--catalog", "@cat.json", "--properties", "@cat.json"], files: { "good.json": GOOD, "cat.json": catalogOf([ORDERS_ENTRY]) }, says: /either --catalog or its legacy alias --properties/ },
   { name: "legacy --properties with an unknown stream", args: ["--config", "@good.json", "--properties", "@cat.json"], files: { "good.json": GOOD, "cat.json": catalogOf([{ ...ORDERS_ENTRY, tap_stream_id: "ordres" }]) }, says: /unknown stream 'ordres'/ },
   {
     name: "catalog with an unsupported replication-method",
