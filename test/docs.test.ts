@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { streamsMarkdown } from "../src/docs/streams-doc.ts";
+import { withColumnTypes } from "../src/docs/column-types-doc.ts";
 import { registry } from "../streams/index.ts";
 
 describe("docs/streams.md", () => {
@@ -13,5 +14,13 @@ describe("docs/streams.md", () => {
     for (const stream of registry) expect(text).toContain(`| \`${stream.name}\` |`);
     expect(text).toMatch(/order_products.*0 extra requests: inline in the orders pages/);
     expect(text).toMatch(/order_coupons.*1 request per orders record whose `coupon_discount` is nonzero/);
+  });
+});
+
+describe("docs/duckdb.md", () => {
+  it("shows the current column types and override table (regenerate with `npm run docs`)", () => {
+    const committed = readFileSync(new URL("../docs/duckdb.md", import.meta.url), "utf8");
+    expect(committed).toBe(withColumnTypes(committed));
+    expect(committed).toContain("| `orders.payment_provider_id` | `VARCHAR` |");
   });
 });

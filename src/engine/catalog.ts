@@ -46,6 +46,7 @@ export function jsonSchemaOf(type: ColumnType): JsonSchema {
     case "number":
       return { type: ["number", "null"] };
     case "decimal":
+    case "rate":
       return { type: ["string", "null"], format: "singer.decimal" };
     case "boolean":
       return { type: ["boolean", "null"] };

@@ -1,7 +1,8 @@
 /**
- * Column types: derived from a JSON Schema property, inferred from a value, widened when
- * data disagrees, and values coerced to them. Both hosts and every destination see the
- * same typed values.
+ * Values coerced to their column's logical type (decided in column-rules.ts), and the
+ * widening a destination applies when a stored column is narrower. Both hosts and every
+ * destination see the same typed values: decimals as exact text with their scale's
+ * digits, timestamps as ISO 8601 UTC.
  */
 import type { ColumnType, JsonSchema } from "./types.ts";
 
@@ -10,53 +11,6 @@ export function schemaTypes(schema: JsonSchema): string[] {
   const t = schema.type;
   const list = Array.isArray(t) ? t : t ? [t] : [];
   return list.filter((x) => x !== "null");
-}
-
-/** The column type of a scalar or array property (objects are flattened elsewhere). */
-export function columnTypeOf(schema: JsonSchema): ColumnType {
-  const types = schemaTypes(schema);
-  if (types.length !== 1) {
-    if (types.length === 2 && types.includes("integer") && types.includes("number")) return "number";
-    return "json";
-  }
-  switch (types[0]) {
-    case "integer":
-      return "integer";
-    case "number":
-      return "number";
-    case "boolean":
-      return "boolean";
-    case "string":
-      if (schema.format === "date-time") return "timestamp";
-      if (schema.format === "date") return "date";
-      if (schema.format === "decimal") return "decimal";
-      return "string";
-    case "array": {
-      const items = schema.items;
-      if (!items) return "json";
-      const itemTypes = schemaTypes(items);
-      if (itemTypes.length === 1 && !["object", "array"].includes(itemTypes[0])) return { list: columnTypeOf(items) };
-      return "json";
-    }
-    default:
-      return "json";
-  }
-}
-
-/** The column type a value would get if its column were unknown. */
-export function inferColumnType(value: unknown): ColumnType {
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  if (typeof value === "boolean") return "boolean";
-  if (typeof value === "string") return "string";
-  if (Array.isArray(value)) {
-    const scalars = value.filter((x) => x !== null);
-    if (scalars.length > 0 && scalars.every((x) => typeof x === "string")) return { list: "string" };
-    if (scalars.length > 0 && scalars.every((x) => typeof x === "number")) {
-      return { list: scalars.every((x) => Number.isInteger(x)) ? "integer" : "number" };
-    }
-    return "json";
-  }
-  return "json";
 }
 
 /** A stable text form of a column type, for comparison and messages. */
@@ -74,6 +28,7 @@ export function widenType(a: ColumnType, b: ColumnType): ColumnType {
     return "number";
   }
   if (a === "json" || b === "json" || typeof a === "object" || typeof b === "object") return "json";
+  // (A rate and money together have no exact numeric type in common: text holds both.)
   return "string";
 }
 
@@ -81,23 +36,72 @@ export function widenType(a: ColumnType, b: ColumnType): ColumnType {
 export const DOES_NOT_FIT: unique symbol = Symbol("does-not-fit");
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/;
-/** Decimals are DECIMAL(18,4) downstream: at most 14 digits before the point. */
-const DECIMAL_FITS = /^\s*-?\d{1,14}(\.\d+)?\s*$/;
 /** Integers are 64-bit downstream. */
 const INT64_LIMIT = 2 ** 63;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Parses an RFC 2822 or ISO 8601 timestamp into an ISO 8601 UTC string; undefined when it is neither. */
-export function toIsoTimestamp(value: string): string | undefined {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return undefined;
-  return new Date(ms).toISOString();
+/** Precision and scale of the exact decimal types: money DECIMAL(18,4), exchange rates DECIMAL(20,10). */
+export const DECIMAL_DIGITS = { decimal: { precision: 18, scale: 4 }, rate: { precision: 20, scale: 10 } } as const;
+
+const DECIMAL_TEXT = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d{1,3}))?$/;
+
+/**
+ * The exact text of a decimal with `scale` digits after the point (`12.5` → `"12.5000"`),
+ * from a number or a numeric string; undefined when it has more significant decimals than
+ * `scale` or more whole digits than `precision - scale`.
+ */
+export function decimalText(value: unknown, precision: number, scale: number): string | undefined {
+  let text: string;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return undefined;
+    text = String(value);
+  } else if (typeof value === "string") text = value.trim();
+  else return undefined;
+  const match = DECIMAL_TEXT.exec(text);
+  if (!match || (match[2] === "" && (match[3] ?? "") === "")) return undefined;
+  const [, sign, whole, fraction = "", exponent = "0"] = match;
+  let digits = whole + fraction;
+  let point = whole.length + Number(exponent);
+  if (point < 0) {
+    digits = "0".repeat(-point) + digits;
+    point = 0;
+  }
+  digits = digits.padEnd(point, "0");
+  const integer = digits.slice(0, point).replace(/^0+/, "");
+  const decimals = digits.slice(point).replace(/0+$/, "");
+  if (decimals.length > scale || integer.length > precision - scale) return undefined;
+  const out = `${integer || "0"}.${decimals.padEnd(scale, "0")}`;
+  return sign === "-" && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+const UNIX_SECONDS = /^-?\d{1,12}$/;
+/** `2023-07-17 06:30:41`: a date and time with no zone (v2 customer groups), read as UTC. */
+const SQL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
+
+/**
+ * An RFC 2822 or ISO 8601 timestamp, Unix seconds (a number or digits in a string), or a
+ * date and time without a zone (read as UTC), as ISO 8601 UTC; undefined when it is none.
+ */
+export function toIsoTimestamp(value: unknown): string | undefined {
+  let ms: number;
+  if (typeof value === "number") ms = Number.isFinite(value) ? value * 1000 : NaN;
+  else if (typeof value !== "string") return undefined;
+  else {
+    const text = value.trim();
+    const local = SQL_DATE_TIME.exec(text);
+    if (UNIX_SECONDS.test(text)) ms = Number(text) * 1000;
+    else if (local) ms = Date.parse(`${local[1]}T${local[2]}Z`);
+    else ms = Date.parse(text);
+  }
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /**
  * Coerces a value to its column type: null stays null, v2's empty strings become null for
- * non-string columns, numeric strings become numbers, RFC 2822 and ISO 8601 timestamps
- * become ISO 8601 UTC. Returns DOES_NOT_FIT when the value cannot be represented.
+ * non-string columns, numeric strings become numbers, decimals exact text with their
+ * scale's digits (`"12.5000"` from v2 and `12.5` from v3 alike), dates ISO 8601 UTC.
+ * Returns DOES_NOT_FIT when the value cannot be represented exactly.
  */
 export function coerce(value: unknown, type: ColumnType): unknown {
   if (value === null || value === undefined) return null;
@@ -120,16 +124,16 @@ export function coerce(value: unknown, type: ColumnType): unknown {
       if (typeof value === "string" && NUMERIC.test(value)) return Number(value);
       return DOES_NOT_FIT;
     case "decimal":
-      if (typeof value === "number") return Number.isFinite(value) && Math.abs(value) < 1e14 ? String(value) : DOES_NOT_FIT;
-      if (typeof value === "string" && DECIMAL_FITS.test(value)) return value.trim();
-      return DOES_NOT_FIT;
+    case "rate": {
+      const { precision, scale } = DECIMAL_DIGITS[type];
+      return decimalText(value, precision, scale) ?? DOES_NOT_FIT;
+    }
     case "boolean":
       if (typeof value === "boolean") return value;
       if (value === "true" || value === 1) return true;
       if (value === "false" || value === 0) return false;
       return DOES_NOT_FIT;
     case "timestamp":
-      if (typeof value !== "string") return DOES_NOT_FIT;
       return toIsoTimestamp(value) ?? DOES_NOT_FIT;
     case "date":
       if (typeof value !== "string") return DOES_NOT_FIT;

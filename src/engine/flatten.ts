@@ -1,10 +1,12 @@
 /**
  * Records → rows: nested objects become `_`-joined columns, arrays of objects become rows
  * of child tables, values are coerced to their column types (what does not fit is kept
- * in `_rescued`), fields the schema did not know add columns, and store-specific
+ * in `_rescued`), fields the schema did not know add columns (typed by the override
+ * rules, never by their values), and store-specific
  * `{name, value}` arrays are pivoted into one column per name.
  */
-import { coerce, DOES_NOT_FIT, inferColumnType, typeName, widenType } from "./columns.ts";
+import { decideColumnType } from "./column-rules.ts";
+import { coerce, DOES_NOT_FIT } from "./columns.ts";
 import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS, groupByName, type Pivot, pivotText, rescuedKey, storeFieldColumn, withoutPath } from "./store-fields.ts";
 import { valueAt } from "./paths.ts";
@@ -43,7 +45,7 @@ export function flattenRecord(
 ): Row {
   const row: Row = {};
   const rescued: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(preset)) setValue(plan, row, rescued, name, value, sink, true);
+  for (const [name, value] of Object.entries(preset)) setValue(plan, row, rescued, name, value);
   let rest = record;
   for (const pivot of plan.pivots ?? []) rest = withoutPath(rest, pivot.rule.path);
   walk(plan, plan.shape, rest, [], row, rescued, sink, skip);
@@ -77,7 +79,7 @@ function walk(
       if (prefix.length === 0 && key in row) continue; // a preset key column the record repeats
       flattenUnknown(plan, [...prefix, key], value, row, rescued, sink);
     } else if (sub.kind === "column") {
-      setValue(plan, row, rescued, sub.column!, value, sink, false);
+      setValue(plan, row, rescued, sub.column!, value);
     } else if (sub.kind === "object") {
       if (isPlainObject(value)) walk(plan, sub, value, [...prefix, key], row, rescued, sink);
       else if (value !== null && value !== undefined) rescued[[...prefix, key].join(SEPARATOR)] = value;
@@ -113,7 +115,7 @@ function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, resc
       pivot.columns.set(name, column);
       sink.evolved.add(plan);
     }
-    setValue(plan, row, rescued, column, pivotText(values), sink, true);
+    setValue(plan, row, rescued, column, pivotText(values));
   }
   if (kept.length > 0) rescued[rescuedKey(pivot.rule)] = kept;
 }
@@ -129,7 +131,10 @@ function splitArray(child: TablePlan, parentRow: Row, items: unknown[], sink: Fl
   });
 }
 
-/** A field the schema does not know: objects flatten, everything else becomes a new (inferred) column. */
+/**
+ * A field the schema does not know: objects flatten, everything else goes to a column
+ * typed by the override rules (JSON when no rule names it), created on its first value.
+ */
 function flattenUnknown(
   plan: TablePlan,
   path: string[],
@@ -143,40 +148,19 @@ function flattenUnknown(
     return;
   }
   const name = path.join(SEPARATOR);
-  if (value === null || value === undefined) {
-    if (!plan.byName.has(name)) return; // nothing to learn a type from yet
-  }
-  setValue(plan, row, rescued, name, value, sink, true);
-}
-
-/**
- * Sets a column's value, coerced to its type. Columns the schema declared keep their
- * type and rescue misfits; columns learnt from data are created or widened instead.
- */
-function setValue(
-  plan: TablePlan,
-  row: Row,
-  rescued: Record<string, unknown>,
-  name: string,
-  value: unknown,
-  sink: FlattenSink,
-  learnt: boolean,
-): void {
-  let column = plan.byName.get(name);
-  if (!column) {
-    const added = addColumn(plan, { name, type: inferColumnType(value) });
-    column = plan.byName.get(added)!;
+  if (!plan.byName.has(name)) {
+    if (value === null || value === undefined) return; // no column for a field never seen with a value
+    addColumn(plan, { name, type: decideColumnType({ table: plan.table.name, column: name, key: path[path.length - 1] }, undefined) });
     sink.evolved.add(plan);
   }
-  let coerced = coerce(value, column.type);
-  if (coerced === DOES_NOT_FIT && learnt && !plan.table.primaryKey.includes(column.name)) {
-    const wider = widenType(column.type, inferColumnType(value));
-    if (typeName(wider) !== typeName(column.type)) {
-      column.type = wider;
-      sink.evolved.add(plan);
-      coerced = coerce(value, column.type);
-    }
-  }
+  setValue(plan, row, rescued, name, value);
+}
+
+/** Sets a column's value, coerced to its type; a value that does not fit is kept in `_rescued`. */
+function setValue(plan: TablePlan, row: Row, rescued: Record<string, unknown>, name: string, value: unknown): void {
+  const column = plan.byName.get(name);
+  if (!column) throw new Error(`flatten: table ${plan.table.name} has no column ${name}`);
+  const coerced = coerce(value, column.type);
   if (coerced === DOES_NOT_FIT) {
     rescued[column.name] = value;
     row[column.name] = null;

@@ -5,9 +5,10 @@
  * creates.
  */
 import { InputError } from "../errors.ts";
-import { columnTypeOf, schemaTypes } from "./columns.ts";
+import { addedColumns, decideColumnType, specKind } from "./column-rules.ts";
+import { schemaTypes } from "./columns.ts";
 import { DEFAULT_MAX_STORE_COLUMNS, type Pivot, type StoreFieldNames, storeFieldColumn, withoutSchemaPath } from "./store-fields.ts";
-import type { Column, JsonSchema, StreamDefinition, TableSchema } from "./types.ts";
+import type { Column, JsonSchema, SpecKind, StreamDefinition, TableSchema } from "./types.ts";
 
 /** Separator between the keys of a flattened path. */
 export const SEPARATOR = "_";
@@ -33,6 +34,8 @@ export interface TablePlan {
   shape: Shape;
   /** Columns by name, for quick lookups while flattening. */
   byName: Map<string, Column>;
+  /** What the spec says of each column taken from it (`specKind`), for review of the loose ones. */
+  specKinds: Map<string, SpecKind>;
   /** The stream's store-specific field arrays, pivoted into columns (registry tables only). */
   pivots?: Pivot[];
 }
@@ -90,7 +93,7 @@ function planPivot(plan: TablePlan, rule: Pivot["rule"], names: readonly string[
 }
 
 function newPlan(table: TableSchema): TablePlan {
-  return { table, shape: { kind: "object", props: new Map() }, byName: new Map() };
+  return { table, shape: { kind: "object", props: new Map() }, byName: new Map(), specKinds: new Map() };
 }
 
 /** Adds a column to a plan, renaming it when the flat name is already taken by another path. */
@@ -107,6 +110,12 @@ function buildObjectShape(plan: TablePlan, properties: Record<string, JsonSchema
   const props = new Map<string, Shape>();
   for (const [key, schema] of Object.entries(properties)) {
     props.set(key, buildShape(plan, key, schema, [...prefix, key], options));
+  }
+  // Fields BigCommerce sends that the spec leaves out, declared by the override table.
+  if (prefix.length === 0) {
+    for (const added of addedColumns(plan.table.name)) {
+      if (!props.has(added.column)) props.set(added.column, { kind: "column", column: addColumn(plan, { name: added.column, type: added.type }) });
+    }
   }
   return { kind: "object", props };
 }
@@ -126,8 +135,9 @@ function buildShape(plan: TablePlan, key: string, schema: JsonSchema, path: stri
       return { kind: "split", child: planChildTable(plan, path, items.properties!, options) };
     }
   }
-  const column = addColumn(plan, { name: path.join(SEPARATOR), type: columnTypeOf(merged) });
-  void key;
+  const name = path.join(SEPARATOR);
+  const column = addColumn(plan, { name, type: decideColumnType({ table: plan.table.name, column: name, key }, merged) });
+  plan.specKinds.set(column, specKind(merged));
   return { kind: "column", column };
 }
 
@@ -171,15 +181,20 @@ function planChildTable(parent: TablePlan, path: string[], properties: Record<st
   return plan;
 }
 
-/** Every table of a plan: the table itself, then its split child tables, depth first. */
-export function tablesOf(plan: TablePlan): TableSchema[] {
-  const out: TableSchema[] = [plan.table];
+/** Every plan of a plan: the plan itself, then its split child tables' plans, depth first. */
+export function plansOf(plan: TablePlan): TablePlan[] {
+  const out: TablePlan[] = [plan];
   const visit = (shape: Shape) => {
-    if (shape.kind === "split" && shape.child) out.push(...tablesOf(shape.child));
+    if (shape.kind === "split" && shape.child) out.push(...plansOf(shape.child));
     for (const sub of shape.props?.values() ?? []) visit(sub);
   };
   visit(plan.shape);
   return out;
+}
+
+/** Every table of a plan: the table itself, then its split child tables, depth first. */
+export function tablesOf(plan: TablePlan): TableSchema[] {
+  return plansOf(plan).map((p) => p.table);
 }
 
 /**

@@ -182,17 +182,61 @@ export interface StoreFieldsDiscovery {
   scope: string;
 }
 
-/** A column's logical type, mapped by each destination (DuckDB: BIGINT, DECIMAL(18,4), TIMESTAMPTZ…). */
+/**
+ * A column's logical type, decided once from the spec and the override rules
+ * (`streams/column-types.ts`), mapped by each destination (DuckDB: BIGINT,
+ * DECIMAL(18,4), DECIMAL(20,10), TIMESTAMPTZ…) and by the Singer catalog.
+ * `decimal` is money (4 decimals), `rate` an exchange rate (10 decimals).
+ */
 export type ColumnType =
   | "integer"
   | "number"
   | "decimal"
+  | "rate"
   | "boolean"
   | "timestamp"
   | "date"
   | "string"
   | "json"
   | { list: ColumnType };
+
+/**
+ * What a spec says of a field's type, as the column type rules match it: a JSON Schema
+ * type (`integer`, `number`, `string`, `boolean`, `object`), `decimal-string` (a v2 money
+ * string), `date-time`/`date` (a string with that format), `list:<kind>` (an array of
+ * scalars), several kinds joined by `|` in sorted order (`number|string`), `missing`
+ * (declared with no type) or `undeclared` (a field the spec does not list).
+ */
+export type SpecKind = string;
+
+/** A column type rule by field name: the spec kinds it applies to and the type they get. */
+export interface ColumnNameRule {
+  /** Matches the field's own key (the last key of its path), e.g. `/_id$/`. */
+  name: RegExp;
+  /** The spec kinds the rule overrides; other kinds keep the spec's type. */
+  kinds: readonly SpecKind[];
+  type: ColumnType;
+  /** Why: what the spec says loosely and what BigCommerce sends. */
+  reason: string;
+}
+
+/** A column type decided for one column of one table, whatever the spec says. */
+export interface ColumnException {
+  /** Table (stream or split child table) name. */
+  table: string;
+  /** Flat column name. */
+  column: string;
+  type: ColumnType;
+  /** True for a field BigCommerce sends that the spec does not list: the table gets the column up front. */
+  added?: boolean;
+  reason: string;
+}
+
+/** The reviewed override table: exceptions first, then the first name rule that matches. */
+export interface ColumnTypeRules {
+  exceptions: readonly ColumnException[];
+  names: readonly ColumnNameRule[];
+}
 
 /** One column of a table. */
 export interface Column {

@@ -25,6 +25,24 @@ describe("demo", () => {
     expect(demo.stdout).toMatch(/\d+ rows in \d+ tables, \d+ API requests, [\d.]+ s/);
   });
 
+  it("sums money exactly: sum(total_inc_tax) and sum(products.price) are DECIMAL, equal to the values added as integers", async () => {
+    const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
+    const connection = await instance.connect();
+    try {
+      for (const [table, column] of [["orders", "total_inc_tax"], ["products", "price"]]) {
+        const [[type, sum]] = (await connection.runAndReadAll(`select typeof(sum(${column})), sum(${column})::varchar from bigcommerce.${table}`)).getRows();
+        expect(type, column).toBe("DECIMAL(38,4)");
+        const values = (await connection.runAndReadAll(`select ${column}::varchar from bigcommerce.${table} where ${column} is not null`)).getRows();
+        const tenThousandths = values.reduce((total, [v]) => total + BigInt(String(v).replace(".", "")), 0n);
+        expect(values.length).toBeGreaterThan(100);
+        expect(sum).toBe(`${tenThousandths / 10000n}.${String(tenThousandths % 10000n).padStart(4, "0")}`);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it("runs every example query of docs/duckdb.md against the demo file", async () => {
     const doc = readFileSync(new URL("../../docs/duckdb.md", import.meta.url), "utf8");
     const queries = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);

@@ -84,17 +84,25 @@ describe("flattening", () => {
     expect(sink.rescued).toBe(1);
   });
 
-  it("adds a column for a field the schema did not know, and widens it when data disagrees", () => {
+  it("adds a column for a field the schema did not know, typed by the override rules and never by its values", () => {
     const plan = planStream(widget, { maxNestingDepth: 3 });
     const sink = newSink();
-    flattenRecord(plan, { id: 3, loyalty: { points: 10 } }, sink);
-    expect(plan.byName.get("loyalty_points")?.type).toBe("integer");
+    flattenRecord(plan, { id: 3, loyalty: { points: null } }, sink);
+    expect(plan.byName.has("loyalty_points")).toBe(false); // no column before a value is seen
+    flattenRecord(plan, { id: 4, loyalty: { points: 10 }, gift_wrap_price: 2.5, partner_id: "7" }, sink);
     expect(sink.evolved.has(plan)).toBe(true);
-    flattenRecord(plan, { id: 4, loyalty: { points: 10.5 } }, sink);
-    expect(plan.byName.get("loyalty_points")?.type).toBe("number");
-    flattenRecord(plan, { id: 5, loyalty: { points: "lots" } }, sink);
-    expect(plan.byName.get("loyalty_points")?.type).toBe("string");
-    expect(sink.rows.get("widgets")!.map((r) => r.loyalty_points)).toEqual([10, 10.5, "lots"]);
+    // No rule names `points`: JSON holds whatever comes, exactly; a money name and an id name get theirs.
+    expect(plan.byName.get("loyalty_points")?.type).toBe("json");
+    expect(plan.byName.get("gift_wrap_price")?.type).toBe("decimal");
+    expect(plan.byName.get("partner_id")?.type).toBe("integer");
+    flattenRecord(plan, { id: 5, loyalty: { points: 10.5 }, gift_wrap_price: "lots", partner_id: 8 }, sink);
+    flattenRecord(plan, { id: 6, loyalty: { points: "lots" } }, sink);
+    expect(plan.byName.get("loyalty_points")?.type).toBe("json");
+    const rows = sink.rows.get("widgets")!;
+    expect(rows.map((r) => r.loyalty_points)).toEqual([undefined, 10, 10.5, "lots"]);
+    expect(rows.map((r) => r.gift_wrap_price)).toEqual([undefined, "2.5000", null, undefined]);
+    expect(rows[2]._rescued).toEqual({ gift_wrap_price: "lots" });
+    expect(rows.map((r) => r.partner_id)).toEqual([undefined, 7, 8, undefined]);
   });
 
   it("gives order_products the composite key (id, order_id) with order_id from the parent", () => {
@@ -112,7 +120,14 @@ describe("column types", () => {
     expect(coerce(1.5, "integer")).toBe(DOES_NOT_FIT);
     expect(coerce("2024-03-01T10:20:30+02:00", "timestamp")).toBe("2024-03-01T08:20:30.000Z");
     expect(coerce("not a date", "timestamp")).toBe(DOES_NOT_FIT);
-    expect(coerce(12.5, "decimal")).toBe("12.5");
+    expect(coerce(12.5, "decimal")).toBe("12.5000");
+    expect(coerce("12.5000", "decimal")).toBe("12.5000");
+    expect(coerce(1e-4, "decimal")).toBe("0.0001");
+    expect(coerce("-0.0000", "decimal")).toBe("0.0000");
+    expect(coerce("1.2345678901", "rate")).toBe("1.2345678901");
+    expect(coerce(1, "rate")).toBe("1.0000000000");
+    expect(coerce("1700000000", "timestamp")).toBe("2023-11-14T22:13:20.000Z"); // Unix seconds
+    expect(coerce("2023-07-17 06:30:41", "timestamp")).toBe("2023-07-17T06:30:41.000Z"); // no zone: UTC
     expect(coerce("", "decimal")).toBeNull();
     expect(coerce("", "string")).toBe("");
     expect(coerce([1, 2], { list: "integer" })).toEqual([1, 2]);
@@ -131,5 +146,11 @@ describe("values a destination cannot hold", () => {
     expect(coerce("123456789012345678.5000", "decimal")).toBe(DOES_NOT_FIT);
     expect(coerce("12345678901234.5000", "decimal")).toBe("12345678901234.5000");
     expect(coerce(1e15, "decimal")).toBe(DOES_NOT_FIT);
+    expect(coerce("12.345678", "decimal")).toBe(DOES_NOT_FIT); // six decimals: money has four
+    expect(coerce(0.1 + 0.2, "decimal")).toBe(DOES_NOT_FIT);
+    expect(coerce("12.34560000", "decimal")).toBe("12.3456"); // trailing zeros are not digits lost
+    expect(coerce("1.12345678901", "rate")).toBe(DOES_NOT_FIT);
+    expect(coerce("9223372036854775808", "integer")).toBe(DOES_NOT_FIT); // beyond BIGINT
+    expect(coerce("Tue, 31 Feb 2024 25:00:00 +0000", "timestamp")).toBe(DOES_NOT_FIT);
   });
 });

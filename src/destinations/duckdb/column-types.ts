@@ -1,9 +1,9 @@
 /**
  * Logical column types ↔ DuckDB types, widening, and the SQL that converts stored values
  * when a column widens. The mapping: integer→BIGINT, number→DOUBLE, decimal→DECIMAL(18,4),
- * boolean→BOOLEAN, timestamp→TIMESTAMPTZ, date→DATE, string→VARCHAR, json→JSON, {list:T}→T[].
+ * rate→DECIMAL(20,10), boolean→BOOLEAN, timestamp→TIMESTAMPTZ, date→DATE, string→VARCHAR, json→JSON, {list:T}→T[].
  */
-import { typeName, widenType } from "../../engine/columns.ts";
+import { DECIMAL_DIGITS, typeName, widenType } from "../../engine/columns.ts";
 import type { ColumnType } from "../../engine/types.ts";
 
 export { typeName, widenType };
@@ -17,7 +17,10 @@ export function sqlType(type: ColumnType): string {
     case "number":
       return "DOUBLE";
     case "decimal":
-      return "DECIMAL(18,4)";
+    case "rate": {
+      const { precision, scale } = DECIMAL_DIGITS[type];
+      return `DECIMAL(${precision},${scale})`;
+    }
     case "boolean":
       return "BOOLEAN";
     case "timestamp":
@@ -58,6 +61,7 @@ const FROM_SQL: Record<string, ColumnType> = {
 export function logicalType(dataType: string): ColumnType {
   const upper = dataType.trim().toUpperCase();
   if (upper.endsWith("[]")) return { list: logicalType(upper.slice(0, -2)) };
+  if (upper === sqlType("rate")) return "rate";
   if (upper.startsWith("DECIMAL") || upper.startsWith("NUMERIC")) return "decimal";
   return FROM_SQL[upper] ?? "string";
 }

@@ -1,6 +1,6 @@
 /**
  * Engine values → DuckDB values for the appender. Conversions are exact: decimals are
- * scaled as bigints from their text, timestamps keep microseconds, dates are day numbers.
+ * scaled as bigints from their text (never rounded), timestamps keep microseconds, dates are day numbers.
  * A value the stored column cannot hold (e.g. a decimal beyond DECIMAL(18,4)) throws a
  * `ValueError` naming the problem; the batch's transaction then rolls back.
  */
@@ -13,6 +13,7 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from "@duckdb/node-api";
+import { DECIMAL_DIGITS, decimalText } from "../../engine/columns.ts";
 import type { ColumnType } from "../../engine/types.ts";
 
 /** A value that cannot be stored in its column. */
@@ -38,9 +39,9 @@ export function converterFor(type: ColumnType, duck: DuckDBType): Converter {
     };
   }
   const convert = SCALARS[type];
-  if (type === "decimal") {
-    const width = duck.typeId === DuckDBTypeId.DECIMAL ? duck.width : 18;
-    const scale = duck.typeId === DuckDBTypeId.DECIMAL ? duck.scale : 4;
+  if (type === "decimal" || type === "rate") {
+    const width = duck.typeId === DuckDBTypeId.DECIMAL ? duck.width : DECIMAL_DIGITS[type].precision;
+    const scale = duck.typeId === DuckDBTypeId.DECIMAL ? duck.scale : DECIMAL_DIGITS[type].scale;
     return (value) => (value === null || value === undefined ? null : toDecimal(value, width, scale));
   }
   return (value) => (value === null || value === undefined ? null : convert(value));
@@ -49,7 +50,8 @@ export function converterFor(type: ColumnType, duck: DuckDBType): Converter {
 const SCALARS: Record<Exclude<ColumnType, object>, (value: unknown) => DuckDBValue> = {
   integer: toBigInt,
   number: toDouble,
-  decimal: (value) => toDecimal(value, 18, 4),
+  decimal: (value) => toDecimal(value, DECIMAL_DIGITS.decimal.precision, DECIMAL_DIGITS.decimal.scale),
+  rate: (value) => toDecimal(value, DECIMAL_DIGITS.rate.precision, DECIMAL_DIGITS.rate.scale),
   boolean: (value) => (typeof value === "boolean" ? value : fail(`expected a boolean, got ${describe(value)}`)),
   timestamp: (value) => new DuckDBTimestampTZValue(timestampMicros(value)),
   date: (value) => new DuckDBDateValue(dateDays(value)),
@@ -94,23 +96,12 @@ function toDouble(value: unknown): number {
   return fail(`expected a number, got ${describe(value)}`);
 }
 
-const DECIMAL_TEXT = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/;
-
-/** Scales a decimal's text exactly (rounding half away from zero past `scale` digits). */
+/** A decimal's exact value in a DECIMAL(width, scale) column; fails when it needs more digits. */
 export function toDecimal(value: unknown, width: number, scale: number): DuckDBDecimalValue {
-  const text = typeof value === "string" ? value.trim() : typeof value === "number" || typeof value === "bigint" ? String(value) : "";
-  const match = DECIMAL_TEXT.exec(text);
-  if (!match || (match[2] === "" && (match[3] ?? "") === "")) fail(`expected a decimal, got ${describe(value)}`);
-  const [, sign, whole, fraction = "", exponent = "0"] = match;
-  // Digits with the decimal point moved `exponent + scale` places right.
-  const digits = whole + fraction;
-  const point = whole.length + Number(exponent) + scale;
-  let scaled: bigint;
-  if (point <= 0) scaled = point === 0 && digits[0] >= "5" ? 1n : 0n;
-  else if (point >= digits.length) scaled = BigInt(digits + "0".repeat(point - digits.length));
-  else scaled = BigInt(digits.slice(0, point) || "0") + (digits[point] >= "5" ? 1n : 0n);
-  if (scaled >= 10n ** BigInt(width)) fail(`decimal ${text} does not fit DECIMAL(${width},${scale})`);
-  return new DuckDBDecimalValue(sign === "-" ? -scaled : scaled, width, scale);
+  const text = decimalText(typeof value === "bigint" ? String(value) : value, width, scale);
+  if (text === undefined) fail(`decimal ${describe(value)} does not fit DECIMAL(${width},${scale})`);
+  const scaled = BigInt(text.replace(".", ""));
+  return new DuckDBDecimalValue(scaled, width, scale);
 }
 
 const FRACTION = /T[^.]*\.(\d+)/;

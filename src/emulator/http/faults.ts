@@ -31,6 +31,11 @@ export type FaultRule = FaultScope & (
   | { kind: "truncate"; mode?: "content-length" | "half-json" }
   /** Wait `ms` before answering normally. */
   | { kind: "delay"; ms: number }
+  /**
+   * Answer normally, but with every field of each listed item null except `keep` (default
+   * `["id"]`): a page where values later pages have are missing.
+   */
+  | { kind: "nulls"; keep?: string[] }
 );
 
 interface Armed {

@@ -110,7 +110,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 
   const header = req.headers["x-auth-token"];
   const token = Array.isArray(header) ? header[0] : header;
-  const reply = answer(state, method, parsed, url, token, entry);
+  let reply = answer(state, method, parsed, url, token, entry);
+  if (fault?.kind === "nulls") reply = withNulls(reply, new Set(fault.keep ?? ["id"]));
   if (fault?.kind === "truncate") {
     truncate(res, reply, fault);
     finish(reply.status);
@@ -171,6 +172,20 @@ function send(res: ServerResponse, reply: Reply): void {
   headers["Content-Length"] = String(new TextEncoder().encode(text).length);
   res.writeHead(reply.status, headers);
   res.end(text);
+}
+
+/** The reply with the fields of its listed items (v2 array or v3 `data`) null, except `keep`. */
+function withNulls(reply: Reply, keep: ReadonlySet<string>): Reply {
+  const blank = (item: unknown) =>
+    item !== null && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).map(([k, v]) => [k, keep.has(k) ? v : null]))
+      : item;
+  const body = reply.body as unknown;
+  if (Array.isArray(body)) return { ...reply, body: body.map(blank) };
+  if (body !== null && typeof body === "object" && Array.isArray((body as { data?: unknown }).data)) {
+    return { ...reply, body: { ...body, data: (body as { data: unknown[] }).data.map(blank) } };
+  }
+  return reply;
 }
 
 function truncate(res: ServerResponse, reply: Reply, fault: Extract<FaultRule, { kind: "truncate" }>): void {
