@@ -115,6 +115,7 @@ export default defineStreams([
         path: "orders/{id}/transactions",
         pagination: "v3-offset",
         when: { field: "payment_status", is: "nonempty" },
+        notFoundMeansNone: true,
       },
     },
   },

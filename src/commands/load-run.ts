@@ -1,6 +1,7 @@
 /** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
 import type { Config } from "../config/load.ts";
 import { DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
+import { checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
 import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
@@ -35,10 +36,12 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   plannedTables(request.config, request.selection);
   const started = performance.now();
   const client = clientFor(request.config, request.clientOptions);
+  // The store identity check comes before the file is opened: a wrong store or token writes nothing.
+  const identity = await checkStoreIdentity(client, request.config);
   const destination = await DuckDBDestination.open(request.path, request.schema);
   try {
     const state = await destination.readState();
-    const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log });
+    const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const summary = await destination.load(logged(events, request.log), {
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,

@@ -7,7 +7,7 @@ import { FetchError, ofetch } from "ofetch";
 import { RuntimeFailure } from "../errors.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
 
-/** A response: parsed JSON body, or null for 204 No Content (and for 404 on a sub-resource). */
+/** A response: parsed JSON body, or null for 204 No Content. */
 export interface ApiResponse {
   status: number;
   body: unknown;
@@ -19,6 +19,22 @@ export class ScopeError extends Error {
   constructor(readonly path: string, message: string) {
     super(message);
     this.name = "ScopeError";
+  }
+}
+
+/** The API answered 404 for a path. Only the caller knows whether that can mean "none" (see `ChildSource`). */
+export class NotFoundError extends RuntimeFailure {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The API rejected the access token (401). */
+export class AuthError extends RuntimeFailure {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = "AuthError";
   }
 }
 
@@ -41,6 +57,11 @@ export interface ClientOptions {
 
 /** Retries allowed for 429s that carry rate-limit headers (ordinary throttling, not a failure). */
 const MAX_THROTTLED_RETRIES = 100;
+/** Quick retries when no connection can be made at all (refused, unknown host): a typo in api_url fails in seconds. */
+const CONNECT_RETRIES = 2;
+const CONNECT_RETRY_MS = 250;
+/** Error codes meaning nothing listens at the address, or the address does not exist. */
+const CANNOT_CONNECT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 
 /** An HTTP client for one store's API. */
 export class ApiClient {
@@ -64,6 +85,7 @@ export class ApiClient {
     const label = `${api}/${path}`;
     let failures = 0;
     let throttledRetries = 0;
+    let refused = 0;
     for (;;) {
       await this.throttle.acquire();
       this.requests++;
@@ -79,6 +101,13 @@ export class ApiClient {
         });
       } catch (error) {
         this.throttle.release(undefined);
+        const code = connectErrorCode(error);
+        if (code) {
+          if (++refused > CONNECT_RETRIES) throw new RuntimeFailure(`cannot connect to ${this.options.apiUrl}: ${code}`);
+          this.options.onRetry?.({ path: label, attempt: refused, reason: code, delayMs: CONNECT_RETRY_MS });
+          await sleep(CONNECT_RETRY_MS);
+          continue;
+        }
         failures = await this.#backoff(label, failures, describeNetworkError(error));
         continue;
       }
@@ -104,21 +133,26 @@ export class ApiClient {
         failures = await this.#backoff(label, failures, `HTTP ${status}`);
         continue;
       }
-      if (status === 204 || (status < 300 && text.trim() === "")) return { status, body: null, headers: response.headers };
+      if (status === 204) return { status, body: null, headers: response.headers };
+      if (status < 300 && text.trim() === "") {
+        // A 200 without a body is not "no rows": it is a broken answer.
+        failures = await this.#backoff(label, failures, `HTTP ${status} with an empty body`);
+        continue;
+      }
       if (status < 300) {
         try {
           return { status, body: JSON.parse(text), headers: response.headers };
         } catch {
-          failures = await this.#backoff(label, failures, `truncated or malformed JSON body (${text.length} bytes)`);
+          failures = await this.#backoff(label, failures, `truncated or non-JSON body (${text.length} bytes)`);
           continue;
         }
       }
       const message = errorMessage(text);
       if (status === 401) {
-        throw new RuntimeFailure(`${label}: the access token was rejected (401${message ? `: ${message}` : ""}); check access_token and store_hash`);
+        throw new AuthError(label, `${label}: the access token was rejected (401${message ? `: ${message}` : ""}); check access_token and store_hash`);
       }
       if (status === 403) throw new ScopeError(label, `${label}: forbidden (403${message ? `: ${message}` : ""})`);
-      if (status === 404) return { status, body: null, headers: response.headers };
+      if (status === 404) throw new NotFoundError(label, `${label}: not found (404${message ? `: ${message}` : ""})`);
       throw new RuntimeFailure(`${label}: HTTP ${status}${message ? `: ${message}` : ""}`);
     }
   }
@@ -136,6 +170,16 @@ export class ApiClient {
     await sleep(delayMs);
     return failures + 1;
   }
+}
+
+/** The code of an error that means no connection could be made (nothing to retry for long), else undefined. */
+function connectErrorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && CANNOT_CONNECT.has(e.code)) return e.code;
+    // fetch refuses ports it blocks (e.g. 9) before connecting: just as permanent.
+    if ((e as { message?: unknown }).message === "bad port") return "port blocked by fetch";
+  }
+  return undefined;
 }
 
 function describeNetworkError(error: unknown): string {

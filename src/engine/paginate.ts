@@ -5,11 +5,13 @@
  * record modified during the run can never shift another past the reader.
  */
 import { RuntimeFailure } from "../errors.ts";
-import type { ApiClient } from "./http.ts";
+import { type ApiResponse, type ApiClient, NotFoundError } from "./http.ts";
 import type { PaginationStyle } from "./types.ts";
 
 /** What to read. */
 export interface ListRequest {
+  /** The stream being read, named in every error. */
+  stream: string;
   api: "v2" | "v3";
   path: string;
   style: PaginationStyle;
@@ -20,6 +22,8 @@ export interface ListRequest {
    * skipping the records at that value already read. Needs `params` to sort by the cursor.
    */
   seek?: { field: string; filter: string; from?: string; key: string[] };
+  /** A 404 means "none here" (a sub-resource the API documents so); anywhere else a 404 fails the read. */
+  notFoundMeansNone?: boolean;
 }
 
 type Item = Record<string, unknown>;
@@ -44,8 +48,11 @@ export async function* readPages(client: ApiClient, request: ListRequest): Async
   }
   switch (request.style) {
     case "single": {
-      const { body } = await client.get(request.api, request.path, request.params);
-      if (body && typeof body === "object") yield [body as Item];
+      const { body } = await get(client, request, request.params);
+      if (!body || typeof body !== "object" || Array.isArray(body)) {
+        throw new RuntimeFailure(`stream '${request.stream}': ${request.api}/${request.path} answered without its object (${body === null ? "no content" : typeof body})`);
+      }
+      yield [body as Item];
       return;
     }
     case "v2-page":
@@ -68,7 +75,7 @@ export async function* readPages(client: ApiClient, request: ListRequest): Async
       let after: string | undefined;
       for (;;) {
         const query = after ? { ...request.params, after } : request.params;
-        const { body } = await client.get(request.api, request.path, { ...query, limit: request.pageSize });
+        const { body } = await get(client, request, { ...query, limit: request.pageSize });
         const items = dataOf(body, request);
         if (items.length > 0) yield items;
         const cursor = (body as { meta?: { cursor_pagination?: CursorMeta } })?.meta?.cursor_pagination;
@@ -95,7 +102,7 @@ async function fetchPage(
   request: ListRequest,
   query: Record<string, string | number>,
 ): Promise<{ items: Item[]; more: boolean }> {
-  const { body } = await client.get(request.api, request.path, { ...query, limit: request.pageSize });
+  const { body } = await get(client, request, { ...query, limit: request.pageSize });
   if (body === null) return { items: [], more: false }; // 204 No Content: past the last page
   const items = dataOf(body, request);
   if (request.api === "v3") {
@@ -105,6 +112,17 @@ async function fetchPage(
     }
   }
   return { items, more: items.length >= request.pageSize };
+}
+
+/** One request of a read; a 404 is "none" only where the request says so, else an error naming the stream. */
+async function get(client: ApiClient, request: ListRequest, query: Record<string, string | number>): Promise<ApiResponse | { body: null }> {
+  try {
+    return await client.get(request.api, request.path, query);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    if (request.notFoundMeansNone) return { body: null };
+    throw new RuntimeFailure(`stream '${request.stream}': ${error.message}; the endpoint should exist for this store, so the stream cannot be read`);
+  }
 }
 
 function dataOf(body: unknown, request: ListRequest): Item[] {

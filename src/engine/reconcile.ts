@@ -19,7 +19,7 @@ export async function liveKeys(client: ApiClient, stream: StreamDefinition, conf
   const params: Record<string, string | number> = { ...stream.params, ...stream.idsOnlyParams };
   if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
   const keys = new Set<string>();
-  const pages = readPages(client, { api: stream.api!, path: stream.path!, style: stream.pagination!, pageSize: config.page_size, params });
+  const pages = readPages(client, { stream: stream.name, api: stream.api!, path: stream.path!, style: stream.pagination!, pageSize: config.page_size, params });
   for await (const page of pages) {
     for (const record of page) {
       if (stream.rowsAt) {

@@ -1,11 +1,12 @@
 /**
  * Asking the store for its store-specific field names (`StoreFieldsRule.discover`), for
- * `--discover`: a few bounded reads, and a warning instead of a failure when the token lacks
- * a scope or the store cannot be reached (the stream then keeps its static schema).
+ * `--discover`: after the store identity check, a few bounded reads, and a warning instead of
+ * a failure when the token lacks a scope or a read fails (the stream then keeps its static schema).
  */
 import type { Config } from "../config/load.ts";
 import { RuntimeFailure } from "../errors.ts";
 import { type ApiClient, type ClientOptions, ScopeError } from "./http.ts";
+import { checkStoreIdentity } from "./identity.ts";
 import { readPages } from "./paginate.ts";
 import { namesIn, type StoreFieldNames } from "./store-fields.ts";
 import { clientFor } from "./sync.ts";
@@ -37,6 +38,8 @@ export async function readStoreFieldNames(
     backoffBaseMs: 200,
     ...options.clientOptions,
   });
+  // The store first, as for every run: not found or a rejected token is bad configuration (exit 2), unreachable is exit 1.
+  await checkStoreIdentity(client, config);
   const found: StoreFieldNames = {};
   let unreachable: string | undefined;
   for (const stream of registry) {
@@ -69,7 +72,7 @@ export async function readStoreFieldNames(
 async function namesFromStore(client: ApiClient, discover: StoreFieldsDiscovery, pageSize: number): Promise<string[]> {
   const names = new Set<string>();
   let pages = 0;
-  const request = { api: discover.api, path: discover.path, style: discover.pagination, pageSize, params: { ...discover.params } };
+  const request = { stream: `${discover.api}/${discover.path} (discovery)`, api: discover.api, path: discover.path, style: discover.pagination, pageSize, params: { ...discover.params } };
   for await (const page of readPages(client, request)) {
     for (const item of page) for (const name of namesIn(item, discover.names, discover.where)) names.add(name);
     if (++pages >= (discover.maxPages ?? 1)) break;

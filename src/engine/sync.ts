@@ -9,6 +9,7 @@ import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
+import { checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { childrenOf, findStream } from "./registry.ts";
@@ -44,6 +45,8 @@ export interface SyncOptions {
   /** Overrides for the client (backoff timings in tests). */
   clientOptions?: Partial<ClientOptions>;
   log?: (message: string) => void;
+  /** The store identity check's answer, when the caller already made it (else the sync makes it first). */
+  identity?: StoreIdentity;
 }
 
 /** Creates the API client a config describes. */
@@ -81,11 +84,13 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   const selected = new Set(selection.streams);
   plannedTables(config, selection, registry);
   const client = options.client ?? clientFor(config, options.clientOptions);
+  // The store first: a wrong store_hash or api_url, or a rejected token, fails here (exit 2), before any stream.
+  const identity = options.identity ?? await checkStoreIdentity(client, config);
   const state = cloneState(options.state ?? emptyState());
   const log = options.log ?? (() => {});
   const roots = registry.filter((s) => !s.parent && (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
   for (const root of roots) {
-    yield* new StreamRun(root, registry, options, client, state, log).run();
+    yield* new StreamRun(root, registry, options, client, state, log, identity).run();
   }
   state.currently_syncing = null;
   yield { type: "batch", stream: roots.at(-1)?.name ?? "", rows: new Map(), rescued: 0, state: cloneState(state) };
@@ -116,6 +121,7 @@ class StreamRun {
     readonly client: ApiClient,
     readonly state: State,
     readonly log: (message: string) => void,
+    readonly identity: StoreIdentity,
   ) {
     this.#selected = new Set(options.selection.streams);
     const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
@@ -173,7 +179,8 @@ class StreamRun {
     const mark = cursor ? new CursorMark(readAllParents ? undefined : this.#savedBookmark(stream)) : undefined;
     const keyOf = recordKey(stream.primaryKey);
     try {
-      const pages = readPages(this.client, {
+      const pages = this.#identityPages() ?? readPages(this.client, {
+        stream: stream.name,
         api: stream.api!,
         path: stream.path!,
         style: stream.pagination!,
@@ -206,6 +213,17 @@ class StreamRun {
     }
     yield* this.#batch(newSink());
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
+  }
+
+  /** The stream whose endpoint the identity check read: its one row is that answer (no second request). */
+  #identityPages(): AsyncGenerator<Record<string, unknown>[]> | undefined {
+    const stream = this.stream;
+    if (stream.pagination !== "single" || stream.api !== IDENTITY_ENDPOINT.api || stream.path !== IDENTITY_ENDPOINT.path) return undefined;
+    const identity = this.identity;
+    return (async function* () {
+      if (!identity.readable) throw identity.scopeError;
+      yield [identity.record];
+    })();
   }
 
   #tables(): TablePlan[] {
@@ -326,7 +344,7 @@ class StreamRun {
     if (child.stream.cursor && this.options.config.end_date && child.stream.cursor.upperFilter) {
       params[child.stream.cursor.upperFilter] = filterValue(this.options.config.end_date);
     }
-    return () => this.#readSubresource(child, source.api, fillPath(source.path, parent), source.pagination, params, preset, sink);
+    return () => this.#readSubresource(child, source.api, fillPath(source.path, parent), source.pagination, params, preset, sink, source.notFoundMeansNone);
   }
 
   #childRow(child: ChildRun, object: Record<string, unknown>, preset: Row, sink: FlattenSink): void {
@@ -350,10 +368,19 @@ class StreamRun {
     params: Record<string, string | number>,
     preset: Row,
     sink: FlattenSink,
+    notFoundMeansNone = false,
   ): Promise<void> {
     if (this.#skippedChildren.has(child.stream.name)) return;
     try {
-      const pages = readPages(this.client, { api, path, style: style ?? "v2-page", pageSize: this.options.config.page_size, params });
+      const pages = readPages(this.client, {
+        stream: child.stream.name,
+        api,
+        path,
+        style: style ?? "v2-page",
+        pageSize: this.options.config.page_size,
+        params,
+        notFoundMeansNone,
+      });
       for await (const page of pages) for (const object of page) this.#childRow(child, object, preset, sink);
     } catch (error) {
       if (!(error instanceof ScopeError)) throw error;

@@ -84,6 +84,11 @@ export type ChildSource =
     when?: ParentCondition;
     /** Fixed query parameters. */
     params?: Record<string, string>;
+    /**
+     * The API documents a 404 here as "this parent has none" (e.g. an order's transactions).
+     * Without it a 404 fails the run, like a 404 anywhere else.
+     */
+    notFoundMeansNone?: boolean;
   };
 
 /** How a child stream hangs off its parent. */

@@ -7,8 +7,11 @@ import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
 import { parseSinger, recordsByStream, runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorSettings, selectStreams } from "../support/singer.ts";
 
-/** Valid settings; discovery's look at the store hits a closed loopback port (no network, no retries). */
-const BASE = { store_hash: "abc123", access_token: "token-config-sources", start_date: "2024-01-01T00:00:00Z", api_url: "http://127.0.0.1:9", max_retries: 0 };
+/** Discovery begins with the store identity check: a tiny emulator store answers it. */
+const store = await startEmulator({ rateLimit: false, storeHash: "abc123", accessToken: "token-config-sources", sizes: { orders: 0, customers: 0, products: 0 } });
+afterAll(() => store.close());
+/** Valid settings for that store. */
+const BASE = { store_hash: "abc123", access_token: "token-config-sources", start_date: "2024-01-01T00:00:00Z", api_url: store.url, max_retries: 0 };
 
 /** The tap_stream_ids of a discovery run. */
 async function discovered(args: string[], env?: Record<string, string>): Promise<string[]> {
@@ -64,7 +67,7 @@ describe("TAP_BIGCOMMERCE_<SETTING> environment variables", () => {
   it("supply settings the files lack (the token, as Meltano passes secrets)", async () => {
     const { access_token: _, ...rest } = BASE;
     const noToken = writeFile(dir, "no-token.json", rest);
-    expect(await discovered(["--config", noToken], { TAP_BIGCOMMERCE_ACCESS_TOKEN: "token-from-env" })).toContain("orders");
+    expect(await discovered(["--config", noToken], { TAP_BIGCOMMERCE_ACCESS_TOKEN: BASE.access_token })).toContain("orders");
     const missing = await runCli(["--config", noToken, "--discover"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/setting 'access_token' is required/);

@@ -57,7 +57,8 @@ describe("a store synced in full", () => {
     const fallbackOrders = new Set(emulator.log.filter({ endpoint: "GET /v2/orders/{id}/products" }).map((e) => e.path));
     const bigOrders = served.filter((o) => rows.get("order_products")!.filter((p) => p.order_id === o.id).length > 50);
     expect(fallbackOrders.size).toBe(bigOrders.length);
-    expect(Object.keys(byEndpoint).sort()).toEqual(["GET /v2/orders", "GET /v2/orders/{id}/coupons", "GET /v2/orders/{id}/products"]);
+    expect(Object.keys(byEndpoint).sort()).toEqual(["GET /v2/orders", "GET /v2/orders/{id}/coupons", "GET /v2/orders/{id}/products", "GET /v2/store"]);
+    expect(byEndpoint["GET /v2/store"]).toBe(1); // the store identity check
     // Every order's line items arrived, keyed (id, order_id).
     const products = rows.get("order_products")!;
     expect(new Set(products.map((p) => `${p.id}/${p.order_id}`)).size).toBe(products.length);
@@ -95,7 +96,7 @@ describe("request cost at benchmark size", () => {
       const lineItems = new Map<unknown, number>();
       for (const p of rows.get("order_products")!) lineItems.set(p.order_id, (lineItems.get(p.order_id) ?? 0) + 1);
       expect(byEndpoint["GET /v2/orders/{id}/products"]).toBe([...lineItems.values()].filter((n) => n > 50).length);
-      expect(Object.keys(byEndpoint).length).toBe(3);
+      expect(Object.keys(byEndpoint).length).toBe(4); // and the store identity check (GET /v2/store)
     } finally {
       await emulator.close();
     }

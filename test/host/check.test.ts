@@ -38,7 +38,7 @@ describe("check", () => {
     expect(text.stdout + text.stderr).not.toContain(emulator.accessToken);
   });
 
-  it("fails with exit 1 and a clear message when the token is rejected", async () => {
+  it("fails with exit 2 (bad configuration) and a clear message when the token is rejected", async () => {
     const bad = writeFile(tempDir(), "bad.json", {
       store_hash: emulator.storeHash,
       access_token: "not-the-token",
@@ -46,8 +46,8 @@ describe("check", () => {
       api_url: emulator.url,
     });
     const result = await runCli(["check", "--config", bad]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("access token was rejected (401");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("rejected the access token (v2/store: the access token was rejected (401");
     expect(result.stderr).not.toContain("not-the-token");
   });
 });

@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { pluginYaml } from "../../scripts/plugin-yml.ts";
 import { ROOT, runCli, tempDir, writeFile } from "../support/cli.ts";
 import { applySelect } from "../support/meltano.ts";
-import { type Catalog, rootMetadata } from "../support/singer.ts";
+import { type Catalog, emulatorSettings, rootMetadata } from "../support/singer.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
 
 interface YamlSetting {
   name: string;
@@ -77,8 +78,9 @@ describe("plugin.yml", () => {
 
   it("selects by default exactly the streams (and their split tables) the tap selects by default", async () => {
     // Apply the select rules the way Meltano does to the real discovered catalog.
-    const config = writeFile(tempDir(), "config.json", { store_hash: "abc123", access_token: "token-plugin-test", start_date: "2024-01-01T00:00:00Z", api_url: "http://127.0.0.1:9", max_retries: 0 });
-    const result = await runCli(["--config", config, "--discover"]);
+    const emulator = await startEmulator({ rateLimit: false, sizes: { orders: 0, customers: 0, products: 0 } });
+    const config = writeFile(tempDir(), "config.json", emulatorSettings(emulator));
+    const result = await runCli(["--config", config, "--discover"]).finally(() => emulator.close());
     expect(result.code, result.stderr).toBe(0);
     const catalog = JSON.parse(result.stdout) as Catalog;
     const selectedByRules = applySelect(catalog, plugin.select as string[]).streams.filter((s) => rootMetadata(s).selected === true).map((s) => s.tap_stream_id);

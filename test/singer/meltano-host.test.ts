@@ -103,7 +103,7 @@ describe("the second run, from the saved state", () => {
     expect(customerLists).toHaveLength(1);
     expect(Date.parse(customerLists[0].query["date_modified:min"])).toBe(Date.parse(bookmarksAfterFirst.customers.replication_key_value));
     const endpoints = new Set(second.requests.map((r) => r.endpoint));
-    for (const endpoint of endpoints) expect(["GET /v2/orders", "GET /v2/orders/{id}/products", "GET /v3/customers"]).toContain(endpoint);
+    for (const endpoint of endpoints) expect(["GET /v2/store", "GET /v2/orders", "GET /v2/orders/{id}/products", "GET /v3/customers"]).toContain(endpoint);
     expect(second.requests.length).toBeLessThan(first.requests.length);
   });
 

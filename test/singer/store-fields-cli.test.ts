@@ -1,6 +1,7 @@
 /**
  * Store-specific fields through the real command line (`node bin/tap-bigcommerce.js`, built
- * by `npm test`): `--discover` with and without the scope (exit 0 either way), a Singer sync
+ * by `npm test`): `--discover` with and without the scope (exit 0 either way; exit 1 when the
+ * store cannot be reached), a Singer sync
  * that announces a new field's column before its records, and a DuckDB load with the columns.
  */
 import { join } from "node:path";
@@ -49,12 +50,12 @@ describe("--discover", () => {
     }
   });
 
-  it("with the store unreachable: exit 0 and the static catalog", async () => {
+  it("with the store unreachable: exit 1 and one line naming the URL, no catalog (the identity check comes first)", async () => {
     const offline = writeFile(dir, "offline.json", emulatorSettings(emulator, { api_url: "http://127.0.0.1:9" }));
     const result = await runCli(["--config", offline, "--discover"]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/stream 'products' keeps its static schema.*could not be read.*'store_v2_products_read_only'/);
-    expect(columns(JSON.parse(result.stdout) as Catalog, "customers", "form_field_")).toEqual([]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^tap-bigcommerce: error: cannot connect to http:\/\/127\.0\.0\.1:9: /);
+    expect(result.stdout).toBe("");
   });
 });
 
