@@ -97,7 +97,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     origin: "",
   };
-  const server = createServer(createListener(state));
+  // Idle connections stay open a minute (Node's default is 5 s): a client that pauses longer
+  // than that between requests (a test compiling a large schema) would race the close.
+  const server = createServer({ keepAliveTimeout: 60_000 }, createListener(state));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

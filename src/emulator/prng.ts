@@ -11,25 +11,34 @@ export function hashSeed(seed: string | number): number {
   return h >>> 0;
 }
 
-/** mulberry32: a fast 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A seeded random source with the draws the generator needs. */
+/** A seeded random source (mulberry32) with the draws the generator needs. Its whole state is one 32-bit number (`state`). */
 export class Rng {
-  private readonly next: () => number;
+  /** mulberry32's state. */
+  #a: number;
 
   /** `seed` plus a `stream` name: each stream (orders, customers, …) draws independently. */
   constructor(seed: string | number, stream = "") {
-    this.next = mulberry32(hashSeed(`${seed}/${stream}`));
+    this.#a = hashSeed(`${seed}/${stream}`);
+  }
+
+  /** A source that continues from a saved `state` (draws exactly what the saved source drew next). */
+  static at(state: number): Rng {
+    const rng = new Rng(0);
+    rng.#a = state >>> 0;
+    return rng;
+  }
+
+  /** The current state: `Rng.at(state)` replays the draws from here. */
+  get state(): number {
+    return this.#a;
+  }
+
+  private next(): number {
+    this.#a = (this.#a + 0x6d2b79f5) >>> 0;
+    let t = this.#a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** A float in [0, 1). */

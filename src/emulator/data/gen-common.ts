@@ -79,6 +79,12 @@ export function drawIp(rng: Rng): string {
  * a bulk update, so lists sorted by date_modified have runs of ties.
  */
 export function bulkTouch<T extends { created: number; modified: number }>(rng: Rng, records: T[], count: number, at: number): void {
-  const eligible = records.filter((r) => r.created <= at);
-  for (const r of rng.sample(eligible, count)) r.modified = Math.max(r.modified, at);
+  for (const i of bulkTouched(rng, records.length, (i) => records[i]!.created, count, at)) records[i]!.modified = Math.max(records[i]!.modified, at);
+}
+
+/** `bulkTouch` over records held by position: the positions to give the instant `at`, drawn the same way. */
+export function bulkTouched(rng: Rng, length: number, created: (i: number) => number, count: number, at: number): number[] {
+  const eligible: number[] = [];
+  for (let i = 0; i < length; i++) if (created(i) <= at) eligible.push(i);
+  return rng.sample(eligible, count);
 }

@@ -56,8 +56,11 @@ export function genCustomers(ctx: GenContext, count: number): { customers: Custo
   return { customers, ids };
 }
 
+/** A guest's order that opted in to emails at checkout (in order of generation). */
+export type GuestOptIn = Pick<OrderRec, "id" | "billing" | "channelId" | "created">;
+
 /** Subscribers: customers who accept emails, and guests who opted in at checkout (with their order). */
-export function genSubscribers(ctx: GenContext, customers: CustomerRec[], orders: OrderRec[]): SubscriberRec[] {
+export function genSubscribers(ctx: GenContext, customers: CustomerRec[], guestOptIns: readonly GuestOptIn[]): SubscriberRec[] {
   const rng = ctx.rng("subscribers");
   const rows: SubscriberRec[] = [];
   for (const c of customers) {
@@ -70,8 +73,8 @@ export function genSubscribers(ctx: GenContext, customers: CustomerRec[], orders
     });
   }
   const seen = new Set(rows.map((r) => r.email));
-  for (const o of orders) {
-    if (o.customerId !== 0 || !o.emailOptIn || seen.has(o.billing.email)) continue;
+  for (const o of guestOptIns) {
+    if (seen.has(o.billing.email)) continue;
     seen.add(o.billing.email);
     rows.push({
       id: 0, email: o.billing.email, first: o.billing.first_name, last: o.billing.last_name, source: "order",

@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../prng.ts";
 import type { GenContext } from "./gen-common.ts";
-import type { CustomerRec, FormFieldDef, FormFieldValue, OrderRec } from "./types.ts";
+import type { CustomerRec, FormFieldDef, FormFieldValue } from "./types.ts";
 
 /** The account signup form's custom fields. */
 export const CUSTOMER_FORM_FIELDS: readonly FormFieldDef[] = [
@@ -43,13 +43,11 @@ export function drawAddressFormFields(rng: Rng, country: string): FormFieldValue
   return out;
 }
 
-/** Fills in the form field values of customers, their addresses and orders' billing addresses. */
-export function genFormFields(ctx: GenContext, customers: CustomerRec[], orders: OrderRec[]): void {
+/** Fills in the form field values of customers and their addresses (orders' billing addresses: `genOrders`). */
+export function genFormFields(ctx: GenContext, customers: CustomerRec[]): void {
   const rng = ctx.rng("form-fields");
   for (const c of customers) {
     c.formFields = drawCustomerFormFields(rng, c.id);
     for (const a of c.addresses) a.formFields = drawAddressFormFields(rng, a.address.country_iso2);
   }
-  const checkout = ctx.rng("order-form-fields");
-  for (const o of orders) o.billingFormFields = drawAddressFormFields(checkout, o.billing.country_iso2);
 }

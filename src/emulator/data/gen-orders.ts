@@ -4,11 +4,13 @@
  */
 import type { Rng } from "../prng.ts";
 import { percentOf } from "../money.ts";
-import { bulkTouch, DAY, drawAddress, drawIp, drawName, emailFor, type GenContext, spread } from "./gen-common.ts";
+import { bulkTouched, DAY, drawAddress, drawIp, drawName, emailFor, type GenContext, spread } from "./gen-common.ts";
 import { lineTotals, orderTotals } from "./totals.ts";
 import type {
   Address, BrandRec, CouponRec, CustomerRec, GiftCertificateRec, LocationRec, OrderLine, OrderRec, ProductRec, RefundRec, ShippingRec, TransactionRec,
 } from "./types.ts";
+import { drawAddressFormFields } from "./gen-form-fields.ts";
+import type { OrderTable } from "./order-table.ts";
 import { SHIPPING_METHODS } from "./words.ts";
 
 /** Next free ids of everything an order creates. */
@@ -36,6 +38,8 @@ export interface OrderPools {
   productIndex?: Map<number, ProductRec>;
   /** Brand names by id (built from `brands` when absent). */
   brandIndex?: Map<number, string>;
+  /** Rebuilding an order already generated: the products' sales and the coupons' uses already count it. */
+  replaying?: boolean;
 }
 
 /** Order status names by id. */
@@ -48,6 +52,9 @@ export const ORDER_STATUSES: Record<number, string> = {
 const STATUS_WEIGHTS = [
   [10, 34], [2, 18], [11, 12], [9, 4], [3, 2], [7, 5], [1, 3], [0, 1], [5, 4], [6, 1], [4, 3], [14, 3], [12, 1], [13, 1],
 ] as const;
+
+/** The id of the first order (ids are consecutive from here, added orders included). */
+export const FIRST_ORDER_ID = 100;
 
 /** Every 150th order (from the 8th) has more line items than a consignment returns (50). */
 export function isBigOrder(index: number): boolean {
@@ -112,7 +119,7 @@ export function buildOrder(rng: Rng, input: OrderInput, pools: OrderPools, ids: 
     staffNotes: rng.chance(0.03) ? "Called customer to confirm the address." : "", emailOptIn: rng.chance(0.2), deleted: false,
     transactions: [],
   };
-  if (source === "www" && rng.chance(0.14)) applyCoupon(rng, order, pools.coupons, ids);
+  if (source === "www" && rng.chance(0.14)) applyCoupon(rng, order, pools.coupons, ids, pools.replaying);
   if ([2, 3, 10].includes(statusId) && (shipping.length > 0 || pickup)) {
     order.shipped = Math.max(created, Math.min(until - 60, created + rng.int(1, 5) * DAY + rng.int(0, DAY)));
     for (const l of lines) if (l.type === "physical") l.quantityShipped = statusId === 3 && l.id % 2 === 0 ? 0 : l.quantity;
@@ -122,9 +129,11 @@ export function buildOrder(rng: Rng, input: OrderInput, pools: OrderPools, ids: 
   const base = rng.chance(0.35) ? created : created + rng.int(3600, 20 * DAY);
   order.modified = Math.max(created, Math.min(until - 1, Math.max(base, order.shipped, refundedAt)));
   pools.productIndex ??= new Map(pools.products.map((p) => [p.id, p]));
-  for (const l of lines) {
-    const product = pools.productIndex.get(l.productId);
-    if (product) product.totalSold += l.quantity;
+  if (!pools.replaying) {
+    for (const l of lines) {
+      const product = pools.productIndex.get(l.productId);
+      if (product) product.totalSold += l.quantity;
+    }
   }
   return order;
 }
@@ -223,7 +232,7 @@ const COUPON_TYPE_CODES: Record<CouponRec["type"], number> = {
   per_item_discount: 0, percentage_discount: 1, per_total_discount: 2, shipping_discount: 3, free_shipping: 4,
 };
 
-function applyCoupon(rng: Rng, order: OrderRec, coupons: CouponRec[], ids: OrderCounters): void {
+function applyCoupon(rng: Rng, order: OrderRec, coupons: CouponRec[], ids: OrderCounters, replaying = false): void {
   const usable = coupons.filter((c) => c.enabled && c.created <= order.created && (!c.expires || c.expires >= order.created));
   if (usable.length === 0) return;
   const coupon = rng.pick(usable);
@@ -236,7 +245,7 @@ function applyCoupon(rng: Rng, order: OrderRec, coupons: CouponRec[], ids: Order
   else if (coupon.type === "free_shipping") discount = t.shippingEx;
   else discount = Math.min(coupon.amount * 100, t.shippingEx);
   if (discount <= 0) return;
-  coupon.numUses++;
+  if (!replaying) coupon.numUses++;
   order.coupons.push({
     id: ids.orderCoupon++, couponId: coupon.id, code: coupon.code, type: COUPON_TYPE_CODES[coupon.type], amount: coupon.amount,
     discountCents: discount,
@@ -373,10 +382,15 @@ function refund(rng: Rng, order: OrderRec, until: number, full: boolean, purchas
   return at;
 }
 
-/** Generates `count` orders, ids from 100, created over the history; standalone gift certificates first. */
-export function genOrders(ctx: GenContext, count: number, giftCertificateCount: number, pools: OrderPools): { orders: OrderRec[]; ids: OrderCounters } {
+/**
+ * Generates `count` orders (ids from 100, created over the history; standalone gift certificates
+ * first) into `table`, with what each needs to be rebuilt; `each` sees every order once, as generated.
+ */
+export function genOrders(
+  ctx: GenContext, count: number, giftCertificateCount: number, pools: OrderPools, table: OrderTable, each: (order: OrderRec) => void,
+): OrderCounters {
   const rng = ctx.rng("orders");
-  const ids: OrderCounters = { order: 100, line: 1, shipping: 1, pickup: 1, orderCoupon: 1, transaction: 1, refund: 1, giftCertificate: 1 };
+  const ids: OrderCounters = { order: FIRST_ORDER_ID, line: 1, shipping: 1, pickup: 1, orderCoupon: 1, transaction: 1, refund: 1, giftCertificate: 1 };
   for (let i = 0; i < giftCertificateCount; i++) {
     const { first, last } = drawName(rng);
     const cents = rng.pick([1000, 2500, 5000, 10000]);
@@ -390,13 +404,22 @@ export function genOrders(ctx: GenContext, count: number, giftCertificateCount: 
       message: "Thank you!", purchased, expires: rng.chance(0.5) ? purchased + 365 * DAY : 0, currencyCode: "USD",
     });
   }
-  const orders: OrderRec[] = [];
+  // Checkout form fields of the billing addresses: a stream of their own (see gen-form-fields.ts).
+  const checkout = ctx.rng("order-form-fields");
   for (let i = 0; i < count; i++) {
     const created = spread(rng, i, count, ctx.start + 30 * DAY, ctx.end - 3600);
-    orders.push(buildOrder(rng, { created, until: ctx.end, lineCount: isBigOrder(i) ? rng.int(51, 75) : undefined, channelId: isBigOrder(i) ? 1 : undefined }, pools, ids));
+    const seed = rng.state;
+    const counters = { ...ids };
+    const order = buildOrder(rng, { created, until: ctx.end, lineCount: isBigOrder(i) ? rng.int(51, 75) : undefined, channelId: isBigOrder(i) ? 1 : undefined }, pools, ids);
+    const formSeed = checkout.state;
+    order.billingFormFields = drawAddressFormFields(checkout, order.billing.country_iso2);
+    table.add(order, { seed, counters, formSeed });
+    each(order);
   }
   // Bulk status updates: runs of orders sharing one date_modified second.
-  bulkTouch(rng, orders, Math.min(40, Math.ceil(count / 25)), ctx.end - 3 * DAY);
-  bulkTouch(rng, orders, Math.min(7, Math.ceil(count / 100)), ctx.end - 20 * DAY + 1234);
-  return { orders, ids };
+  const created = (i: number) => table.created[i]!;
+  for (const [runs, at] of [[Math.min(40, Math.ceil(count / 25)), ctx.end - 3 * DAY], [Math.min(7, Math.ceil(count / 100)), ctx.end - 20 * DAY + 1234]]) {
+    for (const i of bulkTouched(rng, count, created, runs!, at!)) table.setModified(i, Math.max(table.modified[i]!, at!));
+  }
+  return ids;
 }

@@ -2,12 +2,13 @@
 import { genBrands, genCategories, genPriceLists, genProducts, genTrees, type ProductCounters } from "./gen-catalog.ts";
 import { genContext, REFERENCE_DATE } from "./gen-common.ts";
 import { genFormFields } from "./gen-form-fields.ts";
-import { type CustomerCounters, genCustomerGroups, genCustomers, genSubscribers } from "./gen-customers.ts";
-import { genOrders, type OrderCounters } from "./gen-orders.ts";
+import { type CustomerCounters, genCustomerGroups, genCustomers, genSubscribers, type GuestOptIn } from "./gen-customers.ts";
+import { genOrders, type OrderCounters, type OrderPools } from "./gen-orders.ts";
+import { KEPT_ORDERS_LIMIT, OrderTable } from "./order-table.ts";
 import { genChannels, genCoupons, genCurrencies, genLocations, genPages, genPickupLocations, genPromotions } from "./gen-store.ts";
 import type {
   BrandRec, CategoryRec, ChannelRec, CouponRec, CurrencyRec, CustomerGroupRec, CustomerRec, GiftCertificateRec, InventoryLocation,
-  LocationRec, OrderRec, PageRec, PriceListRec, PriceRecordRec, ProductRec, PromotionRec, RefundRec, SubscriberRec, TreeRec,
+  LocationRec, PageRec, PriceListRec, PriceRecordRec, ProductRec, PromotionRec, RefundRec, SubscriberRec, TreeRec,
 } from "./types.ts";
 
 /** How many of each resource to generate. */
@@ -32,7 +33,8 @@ export const DEFAULT_SIZES: Readonly<StoreSizes> = {
 
 /** Every collection of the store, each sorted by id. */
 export interface StoreData {
-  orders: OrderRec[];
+  /** Orders by position (kept whole in a small store, rebuilt on demand in a large one). */
+  orderTable: OrderTable;
   refunds: RefundRec[];
   customers: CustomerRec[];
   subscribers: SubscriberRec[];
@@ -60,8 +62,13 @@ export interface Counters {
   customers: CustomerCounters;
 }
 
-/** Generates the data of a store. `end` (epoch seconds) is the last instant of its history. */
-export function generateStore(seed: string | number, sizes: StoreSizes, end = REFERENCE_DATE): { data: StoreData; counters: Counters } {
+/**
+ * Generates the data of a store. `end` (epoch seconds) is the last instant of its history.
+ * `keepOrders` keeps every order object (default: up to `KEPT_ORDERS_LIMIT` orders).
+ */
+export function generateStore(
+  seed: string | number, sizes: StoreSizes, end = REFERENCE_DATE, keepOrders = sizes.orders <= KEPT_ORDERS_LIMIT,
+): { data: StoreData; counters: Counters } {
   for (const [key, value] of Object.entries(sizes)) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`size '${key}' must be a non-negative integer (got ${value})`);
   }
@@ -82,14 +89,23 @@ export function generateStore(seed: string | number, sizes: StoreSizes, end = RE
   const pages = genPages(ctx, sizes.pages);
   const giftCertificates: GiftCertificateRec[] = [];
   const refunds: RefundRec[] = [];
-  const { orders, ids: orderIds } = genOrders(ctx, sizes.orders, sizes.giftCertificates, {
-    customers, products, coupons, pickupLocations, giftCertificates, refunds, brands,
+  const pools: OrderPools = { customers, products, coupons, pickupLocations, giftCertificates, refunds, brands };
+  // Rebuilt orders draw from the pools as they are now: later changes to the store do not reach them.
+  const replayPools: OrderPools = {
+    customers: customers.slice(), products: products.slice(), coupons: coupons.slice(), pickupLocations: pickupLocations.slice(),
+    giftCertificates: [], refunds: [], brands: brands.slice(), productIndex: new Map(products.map((p) => [p.id, p])),
+    brandIndex: new Map(brands.map((b) => [b.id, b.name])),
+  };
+  const orderTable = new OrderTable(keepOrders, { until: ctx.end, pools: replayPools });
+  const guestOptIns: GuestOptIn[] = [];
+  const orderIds = genOrders(ctx, sizes.orders, sizes.giftCertificates, pools, orderTable, (o) => {
+    if (o.customerId === 0 && o.emailOptIn) guestOptIns.push({ id: o.id, billing: o.billing, channelId: o.channelId, created: o.created });
   });
-  const subscribers = genSubscribers(ctx, customers, orders);
-  genFormFields(ctx, customers, orders);
+  const subscribers = genSubscribers(ctx, customers, guestOptIns);
+  genFormFields(ctx, customers);
   return {
     data: {
-      orders, refunds, customers, subscribers, customerGroups, products, brands, trees, categories, priceLists, priceRecords,
+      orderTable, refunds, customers, subscribers, customerGroups, products, brands, trees, categories, priceLists, priceRecords,
       channels, currencies, pages, coupons, giftCertificates, promotions, locations, pickupLocations,
     },
     counters: { orders: orderIds, products: productIds, customers: customerIds },

@@ -9,6 +9,7 @@ import { REFERENCE_DATE } from "./gen-common.ts";
 import { buildCustomer } from "./gen-customers.ts";
 import { buildOrder } from "./gen-orders.ts";
 import { type Counters, DEFAULT_SIZES, generateStore, type StoreData, type StoreSizes } from "./generate.ts";
+import { allOrders } from "./order-table.ts";
 import type { CustomerRec, OrderRec, ProductRec } from "./types.ts";
 
 /** Resources whose rendered records can be given extra fields (named like the registry's streams). */
@@ -32,16 +33,24 @@ export interface StoreOptions {
   storeHash?: string;
   seed?: string | number;
   sizes?: Partial<StoreSizes>;
+  /**
+   * Keep every order object in memory (default: stores of up to `KEPT_ORDERS_LIMIT` orders).
+   * Otherwise orders are rebuilt from their saved random state when asked for: the same data.
+   */
+  keepOrders?: boolean;
 }
 
-/** The store behind the emulator. Collections are plain arrays sorted by id; mutate them through the helpers. */
+/**
+ * The store behind the emulator. Collections are plain arrays sorted by id, except orders, which
+ * live in `orderTable` (`orders` lists them all); mutate them through the helpers.
+ */
 export class EmulatorStore implements StoreData {
   readonly storeHash: string;
   readonly seed: string | number;
   readonly sizes: StoreSizes;
   /** End of the generated history (epoch seconds); everything generated is dated at or before it. */
   readonly referenceDate: number;
-  orders!: StoreData["orders"];
+  orderTable!: StoreData["orderTable"];
   refunds!: StoreData["refunds"];
   customers!: StoreData["customers"];
   subscribers!: StoreData["subscribers"];
@@ -63,7 +72,7 @@ export class EmulatorStore implements StoreData {
   private readonly counters: Counters;
   private readonly rng: Rng;
   private clock: number;
-  private readonly orderIndex = new Map<number, OrderRec>();
+  #orders: OrderRec[] | undefined;
   private readonly fields = new Map<ResourceName, Map<string, FieldValue>>();
 
   constructor(options: StoreOptions = {}) {
@@ -71,12 +80,11 @@ export class EmulatorStore implements StoreData {
     this.seed = options.seed ?? 1;
     this.sizes = { ...DEFAULT_SIZES, ...options.sizes };
     this.referenceDate = REFERENCE_DATE;
-    const { data, counters } = generateStore(this.seed, this.sizes, this.referenceDate);
+    const { data, counters } = generateStore(this.seed, this.sizes, this.referenceDate, options.keepOrders);
     Object.assign(this, data);
     this.counters = counters;
     this.rng = new Rng(this.seed, "mutations");
     this.clock = this.referenceDate;
-    for (const o of this.orders) this.orderIndex.set(o.id, o);
   }
 
   /** The store's clock (epoch seconds): starts at the reference date, one second per default-timed mutation. */
@@ -99,30 +107,40 @@ export class EmulatorStore implements StoreData {
 
   // Orders ---------------------------------------------------------------------------------------
 
-  /** The order with this id (archived ones too), or undefined. */
-  order(id: number): OrderRec | undefined {
-    return this.orderIndex.get(id);
+  /**
+   * Every order (archived ones too), by id. A store that does not keep its orders rebuilds all
+   * of them for this: use `order(id)` and `orderTable` for large stores.
+   */
+  get orders(): OrderRec[] {
+    if (this.#orders?.length !== this.orderTable.length) this.#orders = allOrders(this.orderTable);
+    return this.#orders;
   }
 
-  private mustOrder(id: number): OrderRec {
-    const o = this.orderIndex.get(id);
-    if (!o) throw new Error(`no order ${id}`);
-    return o;
+  /** The order with this id (archived ones too), or undefined. */
+  order(id: number): OrderRec | undefined {
+    const i = this.orderTable.position(id);
+    return i < 0 ? undefined : this.orderTable.at(i);
+  }
+
+  private mustOrder(id: number): number {
+    const i = this.orderTable.position(id);
+    if (i < 0) throw new Error(`no order ${id}`);
+    return i;
   }
 
   /** Sets an order's date_modified (default: the next clock second). */
   touchOrder(id: number, at?: At): OrderRec {
-    const o = this.mustOrder(id);
-    o.modified = this.when(at);
-    return o;
+    const i = this.mustOrder(id);
+    this.orderTable.setModified(i, this.when(at));
+    return this.orderTable.at(i);
   }
 
   /** Overrides rendered order fields (`status_id` also moves the status) and touches the order. */
   updateOrder(id: number, patch: Record<string, unknown>, at?: At): OrderRec {
-    const o = this.mustOrder(id);
+    const i = this.mustOrder(id);
     const { status_id, ...rest } = patch;
-    if (typeof status_id === "number") o.statusId = status_id;
-    if (Object.keys(rest).length) o.extra = { ...o.extra, ...rest };
+    if (typeof status_id === "number") this.orderTable.setStatus(i, status_id);
+    if (Object.keys(rest).length) this.orderTable.patch(i, rest);
     return this.touchOrder(id, at);
   }
 
@@ -134,15 +152,13 @@ export class EmulatorStore implements StoreData {
       giftCertificates: this.giftCertificates, refunds: this.refunds, brands: this.brands,
     }, this.counters.orders);
     order.modified = created;
-    this.orders.push(order);
-    this.orderIndex.set(order.id, order);
+    this.orderTable.add(order);
     return order;
   }
 
   /** Archives an order (`is_deleted`): it leaves the order list, as in BigCommerce. */
   deleteOrder(id: number, at?: At): OrderRec {
-    const o = this.mustOrder(id);
-    o.deleted = true;
+    this.orderTable.setDeleted(this.mustOrder(id));
     return this.touchOrder(id, at);
   }
 

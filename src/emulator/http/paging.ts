@@ -25,8 +25,8 @@ export function v2Window(q: Query): { page: number; limit: number } | Reply {
   return { page: pageOf(q), limit: limit === undefined || limit < 1 ? DEFAULT_LIMIT : limit };
 }
 
-/** v2 list: a bare JSON array of one page, or 204 with no body when the page is empty. */
-export function v2List<T>(q: Query, rows: readonly T[], render: (r: T) => unknown): Reply {
+/** v2 list (an array, or anything that slices like one): a bare JSON array of one page, or 204 with no body when the page is empty. */
+export function v2List<T>(q: Query, rows: { slice(start: number, end: number): T[] }, render: (r: T) => unknown): Reply {
   const w = v2Window(q);
   if ("status" in w) return w;
   const slice = rows.slice((w.page - 1) * w.limit, w.page * w.limit);

@@ -1,14 +1,14 @@
 /** The v2 endpoints: orders and their sub-resources, customer groups, coupons, gift certificates, currencies, the store. */
 import { ORDER_STATUSES } from "../data/gen-orders.ts";
-import { orderTotals } from "../data/totals.ts";
 import type { OrderRec } from "../data/types.ts";
 import { renderConsignments, renderOrder, renderOrderCoupon, renderOrderProduct, renderShippingAddress } from "../render/v2-orders.ts";
 import { renderCoupon, renderCurrency, renderCustomerGroup, renderGiftCertificate, renderStoreInfo } from "../render/v2-store.ts";
 import type { Ctx, Route } from "./context.ts";
 import { errorReply, MESSAGES, type Reply } from "./errors.ts";
 import {
-  applyFilters, boolEq, dateMax, dateMin, type FilterFactory, intEq, intIn, intMax, intMin, type Ordering, sortRows, strEq, strLike,
+  applyFilters, boolEq, dateMax, dateMin, intEq, intIn, intMax, intMin, sortRows, strEq, strLike,
 } from "./filters.ts";
+import { OrderList } from "./order-list.ts";
 import { v2List } from "./paging.ts";
 import { BadParam } from "./query.ts";
 
@@ -19,39 +19,8 @@ const INFORMATION = ["store_v2_information_read_only"];
 
 const notFound = (): Reply => errorReply("v2", 404, MESSAGES[404]!);
 
-const ORDER_FILTERS: Record<string, FilterFactory<OrderRec>> = {
-  min_id: intMin((o) => o.id),
-  max_id: intMax((o) => o.id),
-  min_total: intMin((o) => orderTotals(o).totalInc / 100),
-  max_total: intMax((o) => orderTotals(o).totalInc / 100),
-  customer_id: intEq((o) => o.customerId),
-  email: strEq((o) => o.billing.email),
-  status_id: intEq((o) => o.statusId),
-  cart_id: strEq((o) => o.cartId),
-  payment_method: strEq((o) => o.paymentMethod),
-  min_date_created: dateMin((o) => o.created),
-  max_date_created: dateMax((o) => o.created),
-  min_date_modified: dateMin((o) => o.modified),
-  max_date_modified: dateMax((o) => o.modified),
-  channel_id: intEq((o) => o.channelId),
-};
-
-const ORDER_SORT_KEYS: Record<string, (o: OrderRec) => number | string> = {
-  id: (o) => o.id, customer_id: (o) => o.customerId, date_created: (o) => o.created, date_modified: (o) => o.modified,
-  status_id: (o) => o.statusId, channel_id: (o) => o.channelId, external_id: () => "",
-};
-
-/** `sort=field[:asc|:desc]`; ties broken by id in the same direction. */
-function orderOrdering(sort: string | undefined): Ordering<OrderRec> {
-  const [field = "id", dir = "asc"] = (sort ?? "id").split(":");
-  const get = ORDER_SORT_KEYS[field];
-  if (!get || (dir !== "asc" && dir !== "desc")) throw new BadParam("sort", `The sort value '${sort}' is invalid.`);
-  return { key: (o) => [get(o), o.id], desc: dir === "desc" };
-}
-
-function orderList(ctx: Ctx): OrderRec[] {
-  const live = ctx.store.orders.filter((o) => !o.deleted);
-  return sortRows(applyFilters(live, ctx.q, ORDER_FILTERS), orderOrdering(ctx.q.get("sort")));
+function orderList(ctx: Ctx): OrderList {
+  return OrderList.of(ctx.store.orderTable, ctx.q);
 }
 
 function findOrder(ctx: Ctx): OrderRec | undefined {
@@ -80,13 +49,13 @@ const orderRoutes: Route[] = [
   {
     pattern: "/orders/count", scopes: ORDERS,
     handle: (ctx) => {
-      const rows = orderList(ctx);
+      const { total, byStatus } = orderList(ctx).counts();
       const order = [0, 1, 7, 11, 9, 8, 3, 10, 2, 5, 6, 4, 12, 13, 14];
       const statuses = order.map((id, i) => ({
         id, name: ORDER_STATUSES[id], system_label: ORDER_STATUSES[id], custom_label: ORDER_STATUSES[id],
-        system_description: ORDER_STATUSES[id], count: rows.filter((o) => o.statusId === id).length, sort_order: i,
+        system_description: ORDER_STATUSES[id], count: byStatus.get(id) ?? 0, sort_order: i,
       }));
-      return { status: 200, body: { statuses, count: rows.length } };
+      return { status: 200, body: { statuses, count: total } };
     },
   },
   {
