@@ -1,6 +1,6 @@
 /**
  * The command line: Singer mode (`--about`, `--discover`, a sync with `--config/--catalog/--state`)
- * and the subcommands `load`, `check`, `export`, `report`, `emulator`, `demo`.
+ * and the subcommands `load`, `check`, `export`, `report`, `emulator`, `demo`, `sql`.
  * Exit codes: 0 success, 1 runtime failure, 2 bad input.
  */
 import { aboutJson, aboutMarkdown, VERSION } from "./config/about.ts";
@@ -60,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   report: () => import("./commands/report.ts"),
   emulator: () => import("./commands/emulator.ts"),
   demo: () => import("./commands/demo.ts"),
+  sql: () => import("./commands/sql.ts"),
 };
 
 /** Runs the command line; resolves to the exit code. */

@@ -28,6 +28,7 @@ Commands:
   report    --duckdb PATH --out FILE.html
   emulator  --port N [--store-hash H] [--token T] [--seed S --orders N ...]
   demo      [--duckdb PATH]
+  sql       --duckdb PATH ["QUERY"] [--format table|csv|json]
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input.`;
 
@@ -44,8 +45,17 @@ export function readJsonArg(path: string, what: string): unknown {
 
 /** Parses arguments strictly; unknown flags are bad input. */
 export function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T): Parsed<T> {
+  return strictParse(args, options, false) as Parsed<T>;
+}
+
+/** Like `parse`, and also takes positional arguments (e.g. the query of `sql`). */
+export function parseWithPositionals<const T extends ParseArgsOptionsConfig>(args: string[], options: T): Parsed<T> & { positionals: string[] } {
+  return strictParse(args, options, true) as Parsed<T> & { positionals: string[] };
+}
+
+function strictParse<const T extends ParseArgsOptionsConfig>(args: string[], options: T, allowPositionals: boolean) {
   try {
-    return parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>({ args, options, allowPositionals: false, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
     const unknown = /^Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
     const hint = unknown ? closest(unknown, Object.keys(options)) : undefined;

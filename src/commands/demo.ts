@@ -4,7 +4,7 @@ import { startEmulator } from "../emulator/index.ts";
 import { defaultSelection } from "../engine/catalog.ts";
 import { stderrLogger } from "../log.ts";
 import { parse } from "./args.ts";
-import { runLoad, summaryTable } from "./load-run.ts";
+import { queryHint, runLoad, summaryTable } from "./load-run.ts";
 
 /** Where the demo writes when not told. */
 export const DEMO_FILE = "bigcommerce-demo.duckdb";
@@ -16,7 +16,7 @@ const DEMO_QUOTA = { quota: 450, windowMs: 30_000 };
 export async function run(args: string[]): Promise<number> {
   const { values } = parse(args, { duckdb: { type: "string" }, seed: { type: "string" }, orders: { type: "string" } });
   // Not bigcommerce.duckdb: DuckDB names a file's catalog after it, and a catalog and schema both
-  // called `bigcommerce` make `bigcommerce.orders` ambiguous in the duckdb shell.
+  // called `bigcommerce` make `bigcommerce.orders` ambiguous for a duckdb CLI user (our own `sql` attaches it under a fixed name).
   const path = values.duckdb ?? DEMO_FILE;
   const orders = values.orders === undefined ? undefined : Number(values.orders);
   const emulator = await startEmulator({ seed: values.seed ?? 1, rateLimit: DEMO_QUOTA, sizes: orders === undefined ? {} : { orders } });
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     });
     const result = await runLoad({ config, selection: defaultSelection(), path, schema: "bigcommerce", log });
     process.stdout.write(summaryTable(result));
-    process.stdout.write(`\nQuery it: duckdb ${path} "select status, count(*), sum(total_inc_tax) from bigcommerce.orders group by 1 order by 2 desc"\n`);
+    process.stdout.write(queryHint(path, result));
     return 0;
   } finally {
     await emulator.close();

@@ -94,3 +94,18 @@ export function summaryTable(result: LoadResult): string {
   );
   return lines.join("\n") + "\n";
 }
+
+/** A shell word: quoted when it holds anything but plain path characters. */
+function shellWord(value: string): string {
+  return /^[\w./@%+=:,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The "Query it" hint printed after a load: the bundled `sql` command on the file just written. */
+export function queryHint(path: string, result: LoadResult): string {
+  const schema = result.schema;
+  const query = "orders" in result.rows
+    ? `select status, count(*) as orders, sum(total_inc_tax) as total from ${schema}.orders group by 1 order by 2 desc`
+    : `select table_name from information_schema.tables where table_schema = '${schema}'`;
+  return `\nQuery it: npx tap-bigcommerce sql --duckdb ${shellWord(path)} "${query}"\n` +
+    `(or just: npx tap-bigcommerce sql --duckdb ${shellWord(path)} for a prompt)\n`;
+}

@@ -3,7 +3,7 @@ import { InputError } from "../errors.ts";
 import type { WriteMode } from "../engine/types.ts";
 import { stderrLogger } from "../log.ts";
 import { configFrom, parse, selectionFrom } from "./args.ts";
-import { runLoad, summaryTable } from "./load-run.ts";
+import { queryHint, runLoad, summaryTable } from "./load-run.ts";
 import { registry } from "../../streams/index.ts";
 
 const MODES = new Set(["merge", "append", "replace"]);
@@ -49,5 +49,6 @@ export async function run(args: string[]): Promise<number> {
     log: stderrLogger(),
   });
   process.stdout.write(summaryTable(result));
+  process.stdout.write(queryHint(values.duckdb, result));
   return 0;
 }

@@ -43,20 +43,17 @@ describe("demo", () => {
     }
   });
 
-  it("runs every example query of docs/duckdb.md against the demo file", async () => {
+  it("runs every example query of docs/duckdb.md through `sql` against the demo file, and the demo's own hint", () => {
     const doc = readFileSync(new URL("../../docs/duckdb.md", import.meta.url), "utf8");
     const queries = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(queries.length).toBeGreaterThanOrEqual(3);
-    const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-    const connection = await instance.connect();
-    try {
-      for (const sql of queries) {
-        const rows = (await connection.runAndReadAll(sql)).getRows();
-        expect(rows.length, sql).toBeGreaterThan(0);
-      }
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
+    const hint = /Query it: npx tap-bigcommerce sql --duckdb (\S+) "([^"]+)"/.exec(demo.stdout);
+    expect(hint, demo.stdout).not.toBeNull();
+    expect(hint![1]).toBe(db);
+    for (const sql of [...queries, hint![2]]) {
+      const result = cli(["sql", "--duckdb", db, "--format", "json", sql]);
+      expect(result.status, `${sql}\n${result.stderr}`).toBe(0);
+      expect((JSON.parse(result.stdout) as unknown[]).length, sql).toBeGreaterThan(0);
     }
   });
 

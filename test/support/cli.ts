@@ -29,6 +29,8 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the process once stdout holds this many lines (to simulate an interrupted run). */
   killAfterLines?: number;
+  /** Text piped to the process's stdin (otherwise stdin is closed). */
+  input?: string;
 }
 
 /** The test process's environment without TAP_BIGCOMMERCE_* variables, plus `extra`. */
@@ -43,7 +45,9 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 /** Runs a command (any executable) to its end. */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const stdin = options.input === undefined ? "ignore" : "pipe";
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: [stdin, "pipe", "pipe"] });
+    child.stdin?.end(options.input);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
