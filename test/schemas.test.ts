@@ -42,8 +42,7 @@ function types(schema: JsonSchema): string[] {
 function keyColumns(stream: StreamDefinition): string[] {
   return [
     ...stream.primaryKey,
-    ...Object.keys(stream.parent?.keys ?? {}),
-    ...Object.keys(stream.rowsAt?.keys ?? {}),
+    ...Object.keys(stream.parent ? stream.parent.keys : stream.rowsAt?.keys ?? {}),
     ...(stream.cursor ? [stream.cursor.field] : []),
   ];
 }

@@ -7,6 +7,7 @@ import { configFrom, parse } from "./args.ts";
 import { NotFoundError, ScopeError } from "../engine/http.ts";
 import { checkStoreIdentity, describeStore, IDENTITY_ENDPOINT } from "../engine/identity.ts";
 import { fillPath } from "../engine/paths.ts";
+import { isChild, isRoot } from "../engine/registry.ts";
 import { clientFor } from "../engine/sync.ts";
 import { redact } from "../log.ts";
 import { registry } from "../../streams/index.ts";
@@ -39,8 +40,7 @@ export async function run(args: string[]): Promise<number> {
       else results.push({ stream: name, scope, status: "error", detail: (error as Error).message });
     }
   };
-  for (const stream of registry) {
-    if (!stream.path || !stream.api) continue;
+  for (const stream of registry.filter(isRoot)) {
     // The identity check already asked the store stream's endpoint.
     if (stream.api === IDENTITY_ENDPOINT.api && stream.path === IDENTITY_ENDPOINT.path) {
       if (identity.readable) firstRecord.set(stream.name, identity.record);
@@ -50,14 +50,14 @@ export async function run(args: string[]): Promise<number> {
     await probe(stream.name, stream.scope, stream.api, stream.path, stream.pagination === "single" ? {} : { limit: 1 });
   }
   // Child streams: a sub-resource is asked for with the parent's first record; inline rows share the parent's verdict.
-  for (const stream of registry.filter((s) => s.parent)) {
-    const source = stream.parent!.source;
-    const parentRecord = firstRecord.get(stream.parent!.stream);
+  for (const stream of registry.filter(isChild)) {
+    const source = stream.parent.source;
+    const parentRecord = firstRecord.get(stream.parent.stream);
     if (source.kind === "subresource" && parentRecord) {
       await probe(stream.name, stream.scope, source.api, fillPath(source.path, parentRecord), { limit: 1 }, source.notFoundMeansNone);
       continue;
     }
-    const parent = results.find((r) => r.stream === stream.parent!.stream);
+    const parent = results.find((r) => r.stream === stream.parent.stream);
     if (parent) {
       const unverified = source.kind === "subresource";
       results.push({

@@ -2,25 +2,9 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
-import { type Setting, SETTINGS } from "./settings.ts";
+import { type Config, type Setting, SETTINGS } from "./settings.ts";
 
-/** Validated configuration, defaults applied. */
-export interface Config {
-  store_hash: string;
-  access_token: string;
-  start_date: string;
-  end_date?: string;
-  client_id?: string;
-  api_url: string;
-  page_size: number;
-  max_tables: number;
-  max_nesting_depth: number;
-  channel_id?: number;
-  max_concurrency: number;
-  rate_limit_reserve: number;
-  request_timeout: number;
-  max_retries: number;
-}
+export type { Config };
 
 /** Keys that Meltano-style hosts may pass for their own mappers; accepted and ignored. */
 const HOST_KEYS = new Set(["stream_maps", "stream_map_config", "flattening_enabled", "flattening_max_depth", "batch_config"]);

@@ -94,7 +94,7 @@ export function pluginDefinition(registry: readonly StreamDefinition[] = default
  */
 export function defaultSelectRules(registry: readonly StreamDefinition[] = defaultRegistry): string[] {
   const rules: string[] = [];
-  for (const stream of registry.filter((s) => s.selectedByDefault !== false)) {
+  for (const stream of registry.filter((s) => s.selectedByDefault)) {
     rules.push(`${stream.name}.*`);
     const split = tablesOf(planStream(stream, { maxNestingDepth: 10 })).length > 1;
     const clash = registry.some((other) => other !== stream && other.name.startsWith(`${stream.name}_`));

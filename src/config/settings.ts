@@ -23,8 +23,8 @@ export interface Setting {
   pattern?: string;
 }
 
-/** Every setting, required ones first. */
-export const SETTINGS: readonly Setting[] = [
+/** Every setting, required ones first (literal types kept, for `Config`). */
+const DEFINED = [
   {
     name: "store_hash",
     kind: "string",
@@ -135,4 +135,23 @@ export const SETTINGS: readonly Setting[] = [
     min: 0,
     max: 50,
   },
-];
+] as const satisfies readonly Setting[];
+
+/** Every setting, required ones first. */
+export const SETTINGS: readonly Setting[] = DEFINED;
+
+/** The value type of a setting kind. */
+type ValueOf<K extends SettingKind> = K extends "integer" | "number" ? number
+  : K extends "boolean" ? boolean
+  : K extends "object" ? Record<string, unknown>
+  : string;
+
+type AnySetting = (typeof DEFINED)[number];
+/** Settings that always have a value after validation: required ones and those with a default. */
+type Present = Extract<AnySetting, { required: true } | { value: string | number | boolean }>;
+type Optional = Exclude<AnySetting, Present>;
+
+/** Validated configuration, defaults applied: derived from `SETTINGS`, so a new setting is typed where it is defined. */
+export type Config =
+  & { [S in Present as S["name"]]: ValueOf<S["kind"]> }
+  & { [S in Optional as S["name"]]?: ValueOf<S["kind"]> };

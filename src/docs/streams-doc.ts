@@ -8,27 +8,27 @@ import type { StreamDefinition } from "../engine/types.ts";
 
 /** What reading a stream costs in API requests, in words. */
 export function requestCost(stream: StreamDefinition): string {
-  if (stream.pagination === "single") return "1 request";
-  const source = stream.parent?.source;
-  if (!source) {
+  if (!stream.parent) {
+    if (stream.pagination === "single") return "1 request";
     return seeksOnCursor(stream)
       ? "1 request per page of up to 250 records (read by seeking on the cursor)"
       : "1 request per page of up to 250 records";
   }
+  const source = stream.parent.source;
   if (source.kind === "inline") {
     const fallback = source.fallback
-      ? `; +1 request per ${source.fallback.path} page for a ${stream.parent!.stream} record whose inline rows carry \`${source.fallback.marker}\` (more than 50 line items)`
+      ? `; +1 request per ${source.fallback.path} page for a ${stream.parent.stream} record whose inline rows carry \`${source.fallback.marker}\` (more than 50 line items)`
       : "";
-    return `0 extra requests: inline in the ${stream.parent!.stream} pages${fallback}`;
+    return `0 extra requests: inline in the ${stream.parent.stream} pages${fallback}`;
   }
   const condition = source.when ? ` whose \`${source.when.field}\` is ${source.when.is}` : "";
-  return `1 request per ${stream.parent!.stream} record${condition} (per page of up to 250 rows)`;
+  return `1 request per ${stream.parent.stream} record${condition} (per page of up to 250 rows)`;
 }
 
 function endpoint(stream: StreamDefinition): string {
-  if (stream.path) return `${stream.api} \`/${stream.path}\``;
-  const source = stream.parent!.source;
-  if (source.kind === "subresource") return `${source.api} \`/${source.path.replace("{id}", `{${stream.parent!.stream}.id}`)}\``;
+  if (!stream.parent) return `${stream.api} \`/${stream.path}\``;
+  const source = stream.parent.source;
+  if (source.kind === "subresource") return `${source.api} \`/${source.path.replace("{id}", `{${stream.parent.stream}.id}`)}\``;
   return `inline: ${source.paths.map((p) => `\`${p}\``).join(", ")}`;
 }
 

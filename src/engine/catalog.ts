@@ -68,8 +68,25 @@ export function tableJsonSchema(table: TableSchema): JsonSchema {
   return { type: "object", properties, additionalProperties: false };
 }
 
+/** The Singer metadata keys the tap writes and reads, each named once. */
+export const META = {
+  inclusion: "inclusion",
+  selected: "selected",
+  selectedByDefault: "selected-by-default",
+  tableKeyProperties: "table-key-properties",
+  validReplicationKeys: "valid-replication-keys",
+  replicationMethod: "replication-method",
+  replicationKey: "replication-key",
+  forcedReplicationMethod: "forced-replication-method",
+  parentTapStreamId: "parent-tap-stream-id",
+  /** Ours: the OAuth scope a stream needs. */
+  oauthScope: "bigcommerce-oauth-scope",
+  /** Ours, on a field: the store-specific field a column holds, `{ path, name }`. */
+  storeField: "bigcommerce-store-field",
+} as const;
+
 /** Field metadata key naming the store-specific field a column holds: `{ path, name }`. */
-export const STORE_FIELD_METADATA = "bigcommerce-store-field";
+export const STORE_FIELD_METADATA = META.storeField;
 
 /** The store-specific field behind each pivoted column of a plan: column → `{ path, name }`. */
 function storeFieldsOf(plan: TablePlan): Map<string, { path: string; name: string }> {
@@ -82,32 +99,32 @@ function storeFieldsOf(plan: TablePlan): Map<string, { path: string; name: strin
 
 /** A catalog entry for one table. */
 function entryOf(table: TableSchema, stream: StreamDefinition, storeFields = new Map<string, { path: string; name: string }>()): CatalogEntry {
-  const incremental = table.name === stream.name && stream.cursor;
-  const automatic = new Set([...table.primaryKey, ...(incremental ? [stream.cursor!.field] : []), ...Object.keys(table.parent?.keys ?? {})]);
+  const cursor = table.name === stream.name ? stream.cursor?.field : undefined;
+  const automatic = new Set([...table.primaryKey, ...(cursor ? [cursor] : []), ...Object.keys(table.parent?.keys ?? {})]);
   const streamMetadata: Record<string, unknown> = {
-    inclusion: "available",
-    "selected-by-default": stream.selectedByDefault !== false,
-    "table-key-properties": table.primaryKey,
+    [META.inclusion]: "available",
+    [META.selectedByDefault]: stream.selectedByDefault,
+    [META.tableKeyProperties]: table.primaryKey,
   };
   // An incremental stream can be switched to FULL_TABLE by the host; the others are full-table only.
-  if (incremental) {
-    streamMetadata["valid-replication-keys"] = [stream.cursor!.field];
-    streamMetadata["replication-method"] = "INCREMENTAL";
-    streamMetadata["replication-key"] = stream.cursor!.field;
+  if (cursor) {
+    streamMetadata[META.validReplicationKeys] = [cursor];
+    streamMetadata[META.replicationMethod] = "INCREMENTAL";
+    streamMetadata[META.replicationKey] = cursor;
   } else {
-    streamMetadata["forced-replication-method"] = "FULL_TABLE";
+    streamMetadata[META.forcedReplicationMethod] = "FULL_TABLE";
   }
-  if (table.parent) streamMetadata["parent-tap-stream-id"] = table.parent.table;
-  if (table.name === stream.name) streamMetadata["bigcommerce-oauth-scope"] = stream.scope;
+  if (table.parent) streamMetadata[META.parentTapStreamId] = table.parent.table;
+  if (table.name === stream.name) streamMetadata[META.oauthScope] = stream.scope;
   const metadata: MetadataEntry[] = [{ breadcrumb: [], metadata: streamMetadata }];
   for (const column of table.columns) {
     const field = storeFields.get(column.name);
     metadata.push({
       breadcrumb: ["properties", column.name],
       metadata: {
-        inclusion: automatic.has(column.name) ? "automatic" : "available",
-        "selected-by-default": true,
-        ...(field ? { [STORE_FIELD_METADATA]: field } : {}),
+        [META.inclusion]: automatic.has(column.name) ? "automatic" : "available",
+        [META.selectedByDefault]: true,
+        ...(field ? { [META.storeField]: field } : {}),
       },
     });
   }
@@ -116,7 +133,7 @@ function entryOf(table: TableSchema, stream: StreamDefinition, storeFields = new
     stream: table.name,
     schema: tableJsonSchema(table),
     key_properties: table.primaryKey,
-    ...(incremental ? { replication_key: stream.cursor!.field, replication_method: "INCREMENTAL" } : { replication_method: "FULL_TABLE" }),
+    ...(cursor ? { replication_key: cursor, replication_method: "INCREMENTAL" } : { replication_method: "FULL_TABLE" }),
     metadata,
   };
 }
@@ -161,7 +178,7 @@ export async function discoverFromStore(config: Config, options: StoreDiscoveryO
 }
 
 function isSelectedByDefault(entry: CatalogEntry): boolean {
-  return streamMetadata(entry)["selected-by-default"] !== false;
+  return streamMetadata(entry)[META.selectedByDefault] !== false;
 }
 
 function streamMetadata(entry: CatalogEntry): Record<string, unknown> {
@@ -195,14 +212,14 @@ function replicationOf(
   source: string,
 ): "INCREMENTAL" | "FULL_TABLE" {
   const cursor = known.table.name === known.stream.name ? known.stream.cursor?.field : undefined;
-  const method = top["replication-method"] ?? entry.replication_method ?? (cursor ? "INCREMENTAL" : "FULL_TABLE");
+  const method = top[META.replicationMethod] ?? entry.replication_method ?? (cursor ? "INCREMENTAL" : "FULL_TABLE");
   const where = `catalog ${source}: stream '${entry.tap_stream_id}'`;
   if (method !== "INCREMENTAL" && method !== "FULL_TABLE") {
     throw new InputError(`${where} has replication-method ${JSON.stringify(method)}; use INCREMENTAL or FULL_TABLE`);
   }
   // Full-table-only streams stay so (`forced-replication-method`), also under a host's blanket `'*': INCREMENTAL`.
   if (method === "FULL_TABLE" || !cursor) return "FULL_TABLE";
-  const key = top["replication-key"] ?? entry.replication_key;
+  const key = top[META.replicationKey] ?? entry.replication_key;
   if (key !== undefined && key !== null && key !== cursor) {
     throw new InputError(`${where} has replication-key ${JSON.stringify(key)}; the only valid replication key is '${cursor}'`);
   }
@@ -211,7 +228,7 @@ function replicationOf(
 
 /** The streams selected when no catalog is given: those selected by default. */
 export function defaultSelection(registry: readonly StreamDefinition[] = defaultRegistry): Selection {
-  return { streams: registry.filter((s) => s.selectedByDefault !== false).map((s) => s.name) };
+  return { streams: registry.filter((s) => s.selectedByDefault).map((s) => s.name) };
 }
 
 /** A selection from stream names (`--streams a,b`), checked against the registry. */
@@ -251,7 +268,11 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
   for (const stream of registry) {
     for (const table of tablesOf(planStream(stream, { maxNestingDepth: 10 }))) tableNames.set(table.name, { stream, table });
   }
-  const selection: Selection = { streams: [], excludedFields: new Map(), fullTable: new Set(), excludedTables: new Set(), storeFields: {} };
+  const streams: string[] = [];
+  const excludedFields = new Map<string, Set<string>>();
+  const fullTable = new Set<string>();
+  const excludedTables = new Set<string>();
+  const storeFields: StoreFieldNames = {};
   for (const entry of result.output.streams) {
     const known = tableNames.get(entry.tap_stream_id);
     if (!known) {
@@ -261,15 +282,15 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
       );
     }
     const top = entry.metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
-    const selected = top.selected ?? top["selected-by-default"] ?? known.stream.selectedByDefault !== false;
+    const selected = top[META.selected] ?? top[META.selectedByDefault] ?? known.stream.selectedByDefault;
     const isStreamTable = known.table.name === known.stream.name;
-    if (!selected || top.inclusion === "unsupported") {
-      if (!isStreamTable) selection.excludedTables!.add(entry.tap_stream_id);
+    if (!selected || top[META.inclusion] === "unsupported") {
+      if (!isStreamTable) excludedTables.add(entry.tap_stream_id);
       continue;
     }
-    if (isStreamTable) selection.streams.push(known.stream.name);
+    if (isStreamTable) streams.push(known.stream.name);
     if (replicationOf(entry, top, known, source) === "FULL_TABLE" && known.stream.cursor && isStreamTable) {
-      selection.fullTable!.add(known.stream.name);
+      fullTable.add(known.stream.name);
     }
     const automatic = new Set(known.table.primaryKey);
     if (isStreamTable && known.stream.cursor) automatic.add(known.stream.cursor.field);
@@ -277,19 +298,19 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
     for (const m of entry.metadata) {
       if (m.breadcrumb.length !== 2 || m.breadcrumb[0] !== "properties") continue;
       const field = String(m.breadcrumb[1]);
-      if (isStreamTable) addStoreField(selection.storeFields!, known.stream, m.metadata[STORE_FIELD_METADATA]);
-      const fieldSelected = m.metadata.selected ?? m.metadata["selected-by-default"] ?? true;
-      const alwaysEmitted = automatic.has(field) || m.metadata.inclusion === "automatic";
-      if ((fieldSelected === false || m.metadata.inclusion === "unsupported") && !alwaysEmitted) {
-        let set = selection.excludedFields!.get(entry.tap_stream_id);
-        if (!set) selection.excludedFields!.set(entry.tap_stream_id, (set = new Set()));
+      if (isStreamTable) addStoreField(storeFields, known.stream, m.metadata[META.storeField]);
+      const fieldSelected = m.metadata[META.selected] ?? m.metadata[META.selectedByDefault] ?? true;
+      const alwaysEmitted = automatic.has(field) || m.metadata[META.inclusion] === "automatic";
+      if ((fieldSelected === false || m.metadata[META.inclusion] === "unsupported") && !alwaysEmitted) {
+        let set = excludedFields.get(entry.tap_stream_id);
+        if (!set) excludedFields.set(entry.tap_stream_id, (set = new Set()));
         set.add(field);
       }
     }
   }
   // A split child table whose stream is not selected is not written either.
   for (const [name, { stream, table }] of tableNames) {
-    if (table.name !== stream.name && !selection.streams.includes(stream.name)) selection.excludedTables!.add(name);
+    if (table.name !== stream.name && !streams.includes(stream.name)) excludedTables.add(name);
   }
-  return selection;
+  return { streams, excludedFields, fullTable, excludedTables, storeFields };
 }

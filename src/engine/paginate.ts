@@ -6,6 +6,7 @@
  */
 import { RuntimeFailure } from "../errors.ts";
 import { type ApiResponse, type ApiClient, NotFoundError } from "./http.ts";
+import { keyOf } from "./keys.ts";
 import type { PaginationStyle } from "./types.ts";
 
 /** What to read. */
@@ -84,7 +85,14 @@ export async function* readPages(client: ApiClient, request: ListRequest): Async
         after = next;
       }
     }
+    default:
+      return unhandledStyle(request.style);
   }
+}
+
+/** Compile-time exhaustiveness: a pagination style nothing handles fails to build. */
+function unhandledStyle(style: never): never {
+  throw new RuntimeFailure(`unknown pagination style ${JSON.stringify(style)}`);
 }
 
 interface CursorMeta {
@@ -139,13 +147,13 @@ async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNull
   let from = seek.from;
   let page = 1;
   let seenAtFrom = new Set<string>();
-  const keyOf = (item: Item) => seek.key.map((k) => String(item[k])).join("\u0000");
+  const keyOfItem = keyOf(seek.key);
   const instant = (item: Item) => Date.parse(String(item[seek.field]));
   for (;;) {
     const query: Record<string, string | number> = { ...request.params, page };
     if (from !== undefined) query[seek.filter] = filterTimestamp(from);
     const { items } = await fetchPage(client, request, query);
-    const fresh = items.filter((item) => !seenAtFrom.has(keyOf(item)));
+    const fresh = items.filter((item) => !seenAtFrom.has(keyOfItem(item)));
     if (fresh.length > 0) yield fresh;
     if (items.length < request.pageSize) return;
     const last = items[items.length - 1];
@@ -154,11 +162,11 @@ async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNull
     if (lastInstant === fromInstant) {
       // A tie larger than a page: page through it at the same lower bound.
       page++;
-      for (const item of items) seenAtFrom.add(keyOf(item));
+      for (const item of items) seenAtFrom.add(keyOfItem(item));
     } else {
       from = String(last[seek.field]);
       page = 1;
-      seenAtFrom = new Set(items.filter((item) => instant(item) === lastInstant).map(keyOf));
+      seenAtFrom = new Set(items.filter((item) => instant(item) === lastInstant).map(keyOfItem));
     }
   }
 }

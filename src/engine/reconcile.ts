@@ -5,21 +5,23 @@
  */
 import type { Config } from "../config/load.ts";
 import type { ApiClient } from "./http.ts";
+import { keyOf } from "./keys.ts";
 import { readPages } from "./paginate.ts";
 import { collect, valueAt } from "./paths.ts";
-import type { StreamDefinition } from "./types.ts";
+import type { RootStream, StreamDefinition } from "./types.ts";
 
 /** True for streams whose deletions can be swept: top-level list streams. */
-export function canReconcile(stream: StreamDefinition): boolean {
-  return !stream.parent && !!stream.path && stream.pagination !== "single";
+export function canReconcile(stream: StreamDefinition): stream is RootStream {
+  return !stream.parent && stream.pagination !== "single";
 }
 
-/** The keys (primary key values joined by `|`) of every record the store still lists for a stream. */
-export async function liveKeys(client: ApiClient, stream: StreamDefinition, config: Config): Promise<Set<string>> {
+/** The keys (encoded by `encodeKey`) of every record the store still lists for a stream. */
+export async function liveKeys(client: ApiClient, stream: RootStream, config: Config): Promise<Set<string>> {
   const params: Record<string, string | number> = { ...stream.params, ...stream.idsOnlyParams };
   if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
   const keys = new Set<string>();
-  const pages = readPages(client, { stream: stream.name, api: stream.api!, path: stream.path!, style: stream.pagination!, pageSize: config.page_size, params });
+  const recordKey = keyOf(stream.primaryKey);
+  const pages = readPages(client, { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: config.page_size, params });
   for await (const page of pages) {
     for (const record of page) {
       if (stream.rowsAt) {
@@ -27,9 +29,9 @@ export async function liveKeys(client: ApiClient, stream: StreamDefinition, conf
         for (const { object } of collect(record, stream.rowsAt.path)) {
           const row: Record<string, unknown> = { ...object };
           for (const [column, path] of Object.entries(stream.rowsAt.keys)) row[column] = valueAt(record, path);
-          keys.add(stream.primaryKey.map((k) => String(row[k])).join("|"));
+          keys.add(recordKey(row));
         }
-      } else keys.add(stream.primaryKey.map((k) => String(record[k])).join("|"));
+      } else keys.add(recordKey(record));
     }
   }
   return keys;

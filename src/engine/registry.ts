@@ -1,23 +1,33 @@
 /** Reading the stream registry: defaults applied once, lookups by name, parent/child relations. */
-import type { PaginationStyle, StreamDefinition, WriteMode } from "./types.ts";
+import type { ChildStream, PaginationStyle, RootStream, StreamDefinition, StreamEntry, WriteMode } from "./types.ts";
 
 /** The pagination a list endpoint uses when its entry does not say. */
 export function defaultPagination(api: "v2" | "v3"): PaginationStyle {
   return api === "v2" ? "v2-page" : "v3-offset";
 }
 
-/** Declares registry entries; fills the defaults so that entries state only what differs. */
-export function defineStreams(entries: StreamDefinition[]): StreamDefinition[] {
-  return entries.map((entry) => ({
-    selectedByDefault: true,
-    writeMode: defaultWriteMode(entry),
-    ...entry,
-    pagination: entry.pagination ?? (entry.api ? defaultPagination(entry.api) : undefined),
-  }));
+/**
+ * The write mode of a table when neither its entry nor the user says: merge on the primary
+ * key, append when there is none. The one place that decides it.
+ */
+export function defaultWriteMode(primaryKey: readonly string[]): WriteMode {
+  return primaryKey.length > 0 ? "merge" : "append";
 }
 
-function defaultWriteMode(entry: StreamDefinition): WriteMode {
-  return entry.primaryKey.length > 0 ? "merge" : "append";
+/** Declares registry entries; fills the defaults so that entries state only what differs. */
+export function defineStreams(entries: StreamEntry[]): StreamDefinition[] {
+  return entries.map(defineStream);
+}
+
+/** One entry with its defaults applied. */
+export function defineStream(entry: StreamEntry): StreamDefinition {
+  const resolved = { selectedByDefault: entry.selectedByDefault ?? true, writeMode: entry.writeMode ?? defaultWriteMode(entry.primaryKey) };
+  if (isChildEntry(entry)) return { ...entry, ...resolved } satisfies ChildStream;
+  return { ...entry, ...resolved, pagination: entry.pagination ?? defaultPagination(entry.api) } satisfies RootStream;
+}
+
+function isChildEntry(entry: StreamEntry): entry is StreamEntry & { parent: NonNullable<StreamEntry["parent"]> } {
+  return entry.parent !== undefined;
 }
 
 /** Finds a stream by name, or undefined. */
@@ -26,11 +36,16 @@ export function findStream(registry: readonly StreamDefinition[], name: string):
 }
 
 /** The streams that declare `parentName` as their parent. */
-export function childrenOf(registry: readonly StreamDefinition[], parentName: string): StreamDefinition[] {
-  return registry.filter((s) => s.parent?.stream === parentName);
+export function childrenOf(registry: readonly StreamDefinition[], parentName: string): ChildStream[] {
+  return registry.filter(isChild).filter((s) => s.parent.stream === parentName);
 }
 
 /** True when a stream is read through its parent rather than from a list endpoint of its own. */
-export function isChild(stream: StreamDefinition): boolean {
+export function isChild(stream: StreamDefinition): stream is ChildStream {
   return stream.parent !== undefined;
+}
+
+/** True for a top-level stream (a list endpoint of its own). */
+export function isRoot(stream: StreamDefinition): stream is RootStream {
+  return stream.parent === undefined;
 }

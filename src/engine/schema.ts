@@ -55,7 +55,7 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
     primaryKey: [...stream.primaryKey],
     cursor: stream.cursor?.field,
     columns: [],
-    writeMode: stream.writeMode ?? "merge",
+    writeMode: stream.writeMode,
     depth: 0,
   };
   if (stream.parent) table.parent = { table: stream.parent.stream, keys: { ...stream.parent.keys } };
@@ -65,7 +65,8 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
   for (const key of exclude) delete properties[key];
   // Store-specific field arrays become columns of this table, not child tables.
   for (const rule of stream.storeFields ?? []) properties = withoutSchemaPath(properties, rule.path);
-  for (const key of [...Object.keys(stream.parent?.keys ?? {}), ...Object.keys(stream.rowsAt?.keys ?? {})]) {
+  const keyColumns = stream.parent ? stream.parent.keys : stream.rowsAt?.keys ?? {};
+  for (const key of Object.keys(keyColumns)) {
     properties[key] ??= { type: ["integer", "null"] };
   }
   // Key columns first, in the order the primary key names them.

@@ -12,11 +12,24 @@ import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
 import { checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
-import { childrenOf, findStream } from "./registry.ts";
+import { keyOf } from "./keys.ts";
+import { childrenOf, findStream, isRoot } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, emptyState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
-import type { ParentCondition, Row, State, StreamBookmark, StreamDefinition, SyncEvent, TableSchema } from "./types.ts";
+import type {
+  ChildStream,
+  CursorSpec,
+  PaginationStyle,
+  ParentCondition,
+  RootStream,
+  Row,
+  State,
+  StreamBookmark,
+  StreamDefinition,
+  SyncEvent,
+  TableSchema,
+} from "./types.ts";
 
 /** What to sync. */
 export interface Selection {
@@ -88,7 +101,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   const identity = options.identity ?? await checkStoreIdentity(client, config);
   const state = cloneState(options.state ?? emptyState());
   const log = options.log ?? (() => {});
-  const roots = registry.filter((s) => !s.parent && (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
+  const roots = registry.filter(isRoot).filter((s) => (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
   for (const root of roots) {
     yield* new StreamRun(root, registry, options, client, state, log, identity).run();
   }
@@ -98,7 +111,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
 
 /** One child stream as read during its parent's run. */
 interface ChildRun {
-  stream: StreamDefinition;
+  stream: ChildStream;
   plan: TablePlan;
   skip: Set<string>;
   /** The child's own incremental cursor (price list records), read from its bookmark. */
@@ -115,7 +128,7 @@ class StreamRun {
   #records = 0;
 
   constructor(
-    readonly stream: StreamDefinition,
+    readonly stream: RootStream,
     readonly registry: readonly StreamDefinition[],
     readonly options: SyncOptions,
     readonly client: ApiClient,
@@ -129,7 +142,7 @@ class StreamRun {
     this.#children = childrenOf(registry, stream.name)
       .filter((c) => this.#selected.has(c.name))
       .map((c) => {
-        const source = c.parent!.source;
+        const source = c.parent.source;
         const since = c.cursor ? this.#bookmarkOf(c) : undefined;
         return {
           stream: c,
@@ -145,26 +158,28 @@ class StreamRun {
     return this.#selected.has(this.stream.name);
   }
 
-  #incremental(stream: StreamDefinition): boolean {
-    return !!stream.cursor && !this.options.selection.fullTable?.has(stream.name);
+  /** The cursor a stream is read by in this run: none when it is full-table (by nature or by the catalog). */
+  #cursorOf(stream: StreamDefinition): CursorSpec | undefined {
+    return this.options.selection.fullTable?.has(stream.name) ? undefined : stream.cursor;
   }
 
   /** The stored bookmark of a stream, unless this is a full refresh. */
   #savedBookmark(stream: StreamDefinition): StreamBookmark | undefined {
-    return this.options.fullRefresh || !this.#incremental(stream) ? undefined : this.state.bookmarks[stream.name];
+    return this.options.fullRefresh || !this.#cursorOf(stream) ? undefined : this.state.bookmarks[stream.name];
   }
 
   /** Where an incremental read starts: the bookmark, else start_date (unless the stream reads everything first). */
   #bookmarkOf(stream: StreamDefinition): string | undefined {
-    if (!this.#incremental(stream)) return undefined;
+    const cursor = this.#cursorOf(stream);
+    if (!cursor) return undefined;
     const saved = this.#savedBookmark(stream)?.replication_key_value;
     if (saved !== undefined) return String(saved);
-    return stream.cursor!.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
+    return cursor.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
   }
 
   async *run(): AsyncGenerator<SyncEvent> {
     const stream = this.stream;
-    const cursor = this.#incremental(stream) ? stream.cursor : undefined;
+    const cursor = this.#cursorOf(stream);
     // A child with a cursor of its own needs every parent, not only the recently modified ones.
     const readAllParents = this.#children.some((c) => c.stream.cursor);
     const since = readAllParents ? undefined : this.#bookmarkOf(stream);
@@ -177,13 +192,13 @@ class StreamRun {
     const params = this.#parentParams(readAllParents ? undefined : since);
     // Reading every parent (for a child's own cursor) is a full read: nothing to skip, but it still sets the bookmark.
     const mark = cursor ? new CursorMark(readAllParents ? undefined : this.#savedBookmark(stream)) : undefined;
-    const keyOf = recordKey(stream.primaryKey);
+    const recordKey = keyOf(stream.primaryKey);
     try {
       const pages = this.#identityPages() ?? readPages(this.client, {
         stream: stream.name,
-        api: stream.api!,
-        path: stream.path!,
-        style: stream.pagination!,
+        api: stream.api,
+        path: stream.path,
+        style: stream.pagination,
         pageSize: this.options.config.page_size,
         params,
         seek: cursor && seeksOnCursor(stream) && !readAllParents
@@ -191,13 +206,13 @@ class StreamRun {
           : undefined,
       });
       for await (const fetched of pages) {
-        const page = mark ? fetched.filter((r) => !mark.alreadyEmitted(r[cursor!.field], keyOf(r))) : fetched;
+        const page = mark && cursor ? fetched.filter((r) => !mark.alreadyEmitted(r[cursor.field], recordKey(r))) : fetched;
         const sink = newSink();
         await this.#processPage(page, sink);
-        if (mark) {
-          for (const record of page) mark.advance(record[cursor!.field], keyOf(record));
+        if (mark && cursor) {
+          for (const record of page) mark.advance(record[cursor.field], recordKey(record));
           // Sorted lists are read in cursor order: the mark is a safe bookmark after every page.
-          if (sorted && mark.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor!.field);
+          if (sorted && mark.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor.field);
         }
         yield* this.#batch(sink);
       }
@@ -207,9 +222,9 @@ class StreamRun {
       return;
     }
     // Unsorted lists can only be bookmarked once complete.
-    if (mark?.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor!.field);
+    if (mark?.hasValue && cursor) this.state.bookmarks[stream.name] = mark.toBookmark(cursor.field);
     for (const child of this.#children) {
-      if (child.mark?.hasValue) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor!.field);
+      if (child.mark?.hasValue && child.stream.cursor) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor.field);
     }
     yield* this.#batch(newSink());
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
@@ -275,7 +290,7 @@ class StreamRun {
   #parentParams(since: string | undefined): Record<string, string | number> {
     const stream = this.stream;
     const params: Record<string, string | number> = { ...stream.params };
-    const wanted = this.#children.map((child) => child.stream.parent!.parentParams ?? {});
+    const wanted = this.#children.map((child) => child.stream.parent.parentParams ?? {});
     // Store-specific field arrays come with the stream's own rows (e.g. include=formfields).
     if (this.#emitsParent()) wanted.push(...(stream.storeFields ?? []).map((rule) => rule.params ?? {}));
     for (const extra of wanted) {
@@ -285,8 +300,8 @@ class StreamRun {
     }
     const config = this.options.config;
     if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
-    const cursor = stream.cursor;
-    if (cursor && this.#incremental(stream)) {
+    const cursor = this.#cursorOf(stream);
+    if (cursor) {
       Object.assign(params, cursor.sort ?? {});
       if (since !== undefined && !seeksOnCursor(stream)) params[cursor.filter] = filterValue(since);
       if (config.end_date && cursor.upperFilter) params[cursor.upperFilter] = filterValue(config.end_date);
@@ -301,7 +316,7 @@ class StreamRun {
     const fetches: (() => Promise<void>)[] = [];
     for (const record of page) {
       if (emit) {
-        if (stream.rowsAt) this.#fanOut(record, sink);
+        if (stream.rowsAt) this.#fanOut(record, stream.rowsAt, sink);
         else flattenRecord(this.#plan, record, sink, {}, skip);
         this.#records++;
       }
@@ -314,8 +329,8 @@ class StreamRun {
   }
 
   /** `rowsAt`: one row per object at the path, each with key columns from its item. */
-  #fanOut(item: Record<string, unknown>, sink: FlattenSink): void {
-    const { path, keys } = this.stream.rowsAt!;
+  #fanOut(item: Record<string, unknown>, rowsAt: NonNullable<RootStream["rowsAt"]>, sink: FlattenSink): void {
+    const { path, keys } = rowsAt;
     const preset: Row = {};
     for (const [column, field] of Object.entries(keys)) preset[column] = valueAt(item, field);
     for (const { object } of collect(item, path)) flattenRecord(this.#plan, object, sink, preset);
@@ -323,18 +338,17 @@ class StreamRun {
 
   /** Rows of one child for one parent: inline now, or a fetch to run. */
   #childRows(child: ChildRun, parent: Record<string, unknown>, sink: FlattenSink): (() => Promise<void>) | undefined {
-    const rule = child.stream.parent!;
+    const rule = child.stream.parent;
     const preset: Row = {};
     for (const [column, field] of Object.entries(rule.keys)) preset[column] = valueAt(parent, field);
     const source = rule.source;
     if (source.kind === "inline") {
       const found = source.paths.flatMap((path) => collect(parent, path));
-      const truncated = source.fallback && found.some((f) => f.markers.has(source.fallback!.marker));
-      if (!truncated || !source.fallback) {
+      const fallback = source.fallback;
+      if (!fallback || !found.some((f) => f.markers.has(fallback.marker))) {
         for (const { object } of found) this.#childRow(child, object, preset, sink);
         return undefined;
       }
-      const fallback = source.fallback;
       this.log(`${child.stream.name}: order ${JSON.stringify(preset)} has more inline rows than the API returns; reading ${fallback.path}`);
       return () => this.#readSubresource(child, fallback.api, fillPath(fallback.path, parent), fallback.pagination, {}, preset, sink);
     }
@@ -350,7 +364,7 @@ class StreamRun {
   #childRow(child: ChildRun, object: Record<string, unknown>, preset: Row, sink: FlattenSink): void {
     const cursor = child.stream.cursor;
     if (child.mark && cursor) {
-      const key = recordKey(child.stream.primaryKey)({ ...object, ...preset });
+      const key = keyOf(child.stream.primaryKey)({ ...object, ...preset });
       if (child.mark.alreadyEmitted(object[cursor.field], key)) return;
       child.mark.advance(object[cursor.field], key);
     }
@@ -364,7 +378,7 @@ class StreamRun {
     child: ChildRun,
     api: "v2" | "v3",
     path: string,
-    style: StreamDefinition["pagination"],
+    style: PaginationStyle,
     params: Record<string, string | number>,
     preset: Row,
     sink: FlattenSink,
@@ -376,7 +390,7 @@ class StreamRun {
         stream: child.stream.name,
         api,
         path,
-        style: style ?? "v2-page",
+        style,
         pageSize: this.options.config.page_size,
         params,
         notFoundMeansNone,
@@ -393,11 +407,6 @@ class StreamRun {
 
 function mergeList(a: string, b: string): string {
   return [...new Set([...a.split(","), ...b.split(",")])].join(",");
-}
-
-/** A function giving a record's primary key as one string. */
-function recordKey(primaryKey: string[]): (record: Record<string, unknown>) => string {
-  return (record) => primaryKey.map((k) => String(record[k])).join("|");
 }
 
 function holds(condition: ParentCondition, record: Record<string, unknown>): boolean {

@@ -105,37 +105,44 @@ export interface ParentRule {
 /** How rows land in a destination when nothing overrides it. */
 export type WriteMode = "merge" | "append" | "replace";
 
-/** One BigCommerce stream, as plain data. See `streams/`. */
-export interface StreamDefinition {
+/** What every stream entry states, root or child. */
+interface StreamEntryBase {
   /** snake_case name: the Singer stream id and the DuckDB table name. */
   name: string;
   /** One line for docs and `--about`. */
   description: string;
-  /** `v2` or `v3`; the path is under `/stores/{store_hash}/{api}/`. Omit for a child read inline. */
-  api?: "v2" | "v3";
-  /** List path, e.g. `orders`, `catalog/products`. Omit for a child read from its parent. */
-  path?: string;
   primaryKey: string[];
   /** Present for incremental streams. */
   cursor?: CursorSpec;
+  /** OAuth scope the token needs (the read-only one). */
+  scope: string;
+  /** JSON Schema of one record as the API returns it. */
+  schema: JsonSchema;
+  /** Record fields not turned into columns or child tables (they feed child streams). */
+  exclude?: string[];
+  /** Selected when the catalog says nothing (default true). */
+  selectedByDefault?: boolean;
+  /** Default write mode for destinations (default: `defaultWriteMode` in registry.ts). */
+  writeMode?: WriteMode;
+  /**
+   * Store-specific fields (form fields, custom fields): arrays of `{name, value}` objects
+   * pivoted into one string column per name instead of a child table. See `StoreFieldsRule`.
+   */
+  storeFields?: StoreFieldsRule[];
+}
+
+/** A top-level stream as written in `streams/`: read from a list endpoint of its own. */
+export interface RootStreamEntry extends StreamEntryBase {
+  /** `v2` or `v3`; the path is under `/stores/{store_hash}/{api}/`. */
+  api: "v2" | "v3";
+  /** List path, e.g. `orders`, `catalog/products`. */
+  path: string;
   /** Pagination style; see `PaginationStyle`. Defaults by API version. */
   pagination?: PaginationStyle;
   /** Fixed query parameters (e.g. `include`). */
   params?: Record<string, string>;
   /** Query parameter that restricts rows to one channel when `channel_id` is set. */
   channelFilter?: string;
-  /** OAuth scope the token needs (the read-only one). */
-  scope: string;
-  /** JSON Schema of one record as the API returns it. */
-  schema: JsonSchema;
-  /** Present for child streams. */
-  parent?: ParentRule;
-  /** Record fields not turned into columns or child tables (they feed child streams). */
-  exclude?: string[];
-  /** Selected when the catalog says nothing (default true). */
-  selectedByDefault?: boolean;
-  /** Default write mode for destinations (default: merge when there is a primary key). */
-  writeMode?: WriteMode;
   /** Query parameters that ask for ids only, for delete reconciliation (e.g. `include_fields=id`). */
   idsOnlyParams?: Record<string, string>;
   /**
@@ -143,12 +150,39 @@ export interface StreamDefinition {
    * each given `keys` (row column ← item field, dotted) from its item.
    */
   rowsAt?: { path: string; keys: Record<string, string> };
-  /**
-   * Store-specific fields (form fields, custom fields): arrays of `{name, value}` objects
-   * pivoted into one string column per name instead of a child table. See `StoreFieldsRule`.
-   */
-  storeFields?: StoreFieldsRule[];
+  parent?: never;
 }
+
+/** A child stream as written in `streams/`: read through its parent (inline arrays or one request per parent). */
+export interface ChildStreamEntry extends StreamEntryBase {
+  parent: ParentRule;
+  // A child has no list endpoint of its own (so reading these on any stream is typed, and undefined here).
+  api?: never;
+  path?: never;
+  pagination?: never;
+  params?: never;
+  channelFilter?: never;
+  idsOnlyParams?: never;
+  rowsAt?: never;
+}
+
+/** A registry entry as written, defaults left out. */
+export type StreamEntry = RootStreamEntry | ChildStreamEntry;
+
+/** The defaults `defineStreams` fills in, so that readers never guess them. */
+interface Resolved {
+  selectedByDefault: boolean;
+  writeMode: WriteMode;
+}
+
+/** A top-level stream with its defaults applied. */
+export type RootStream = RootStreamEntry & Resolved & { pagination: PaginationStyle };
+
+/** A child stream with its defaults applied. */
+export type ChildStream = ChildStreamEntry & Resolved;
+
+/** One BigCommerce stream, as plain data with its defaults applied. See `streams/` and `defineStreams`. */
+export type StreamDefinition = RootStream | ChildStream;
 
 /**
  * An array of `{name, value}` objects inside a record whose names are defined per store

@@ -80,11 +80,11 @@ export function createSource(config: Record<string, unknown>, clientOptions: Par
     description: s.description,
     primaryKey: [...s.primaryKey],
     cursor: s.cursor?.field,
-    writeDisposition: s.writeMode ?? "merge",
+    writeDisposition: s.writeMode,
     parent: s.parent?.stream,
     children: childrenOf(registry, s.name).map((c) => c.name),
     tables: tablesOf(planStream(s, depth)),
-    selectedByDefault: s.selectedByDefault !== false,
+    selectedByDefault: s.selectedByDefault,
     oauthScope: s.scope,
   }));
   const selectionFor = (options: ReadOptions): Selection => options.streams ? selectionOf(options.streams) : defaultSelection();

@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import { coerce, DOES_NOT_FIT, widenType } from "../../src/engine/columns.ts";
 import { flattenRecord, newSink } from "../../src/engine/flatten.ts";
 import { planStream, tablesOf } from "../../src/engine/schema.ts";
-import { findStream } from "../../src/engine/registry.ts";
+import { defineStream, findStream } from "../../src/engine/registry.ts";
 import { registry } from "../../streams/index.ts";
-import type { StreamDefinition } from "../../src/engine/types.ts";
 
-const widget: StreamDefinition = {
+const widget = defineStream({
   name: "widgets",
   description: "test stream",
   api: "v3",
@@ -26,7 +25,7 @@ const widget: StreamDefinition = {
       options: { type: "array", items: { type: "object", properties: { name: { type: "string" }, values: { type: "array", items: { type: "object", properties: { label: { type: "string" } } } } } } },
     },
   },
-};
+});
 
 describe("flattening", () => {
   it("joins nested keys with _ and detects the collision with a literal key", () => {

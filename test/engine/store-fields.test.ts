@@ -11,7 +11,8 @@ import { flattenRecord, newSink } from "../../src/engine/flatten.ts";
 import { planStream } from "../../src/engine/schema.ts";
 import { snakeCase } from "../../src/engine/store-fields.ts";
 import { plannedTables, sync } from "../../src/engine/sync.ts";
-import type { StreamDefinition, TableSchema } from "../../src/engine/types.ts";
+import { defineStream } from "../../src/engine/registry.ts";
+import type { TableSchema } from "../../src/engine/types.ts";
 import { InputError } from "../../src/errors.ts";
 import { registry } from "../../streams/index.ts";
 import { collect, emulatorWithConfig, FAST_RETRIES } from "../support/emulator.ts";
@@ -190,14 +191,14 @@ describe("a sync with store-specific fields", () => {
 
 describe("the pivot", () => {
   const entries = { type: "array", items: { type: "object", properties: { name: { type: "string" }, value: {} } } };
-  const gadgets: StreamDefinition = {
+  const gadgets = defineStream({
     name: "gadgets", description: "test stream", api: "v3", path: "gadgets", primaryKey: ["id"], scope: "none", writeMode: "merge",
     schema: { type: "object", properties: { id: { type: "integer" }, extra: { type: "object", properties: { fields: entries, note: { type: "string" } } } } },
     storeFields: [{
       path: "extra.fields", prefix: "f_", maxColumns: 2,
       discover: { api: "v3", path: "gadgets", pagination: "v3-offset", names: "extra.fields[].name", scope: "none" },
     }],
-  };
+  });
 
   it("names columns in snake_case, keeping letters of any script", () => {
     expect(snakeCase("How did you hear about us?")).toBe("how_did_you_hear_about_us");

@@ -1,10 +1,12 @@
 /**
  * Ids-only delete reconciliation: rows whose primary key is not in the set of keys the
  * store still lists get `_deleted_at` set (rows that come back have it cleared). Keys are
- * the primary key values as text joined by `|`, as the engine's `liveKeys` gives them.
+ * encoded by the engine's key codec (`encodeKey`, as `liveKeys` gives them); a single-column
+ * key may also be given as a number or bigint.
  */
 import { DuckDBDataChunk, type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
 import { RuntimeFailure } from "../../errors.ts";
+import { decodeKey } from "../../engine/keys.ts";
 import { inTransaction } from "./connection.ts";
 import { ident, qualified } from "./sql.ts";
 import { DELETED_AT, storedColumns } from "./tables.ts";
@@ -26,26 +28,32 @@ export async function markDeletedRows(
     throw new RuntimeFailure(`DuckDB: cannot reconcile ${table}: primary key column(s) ${missing.join(", ") || "(none)"} missing`);
   }
   const target = qualified(schema, table);
-  const key = primaryKey.map((k) => `coalesce(CAST(t.${ident(k)} AS VARCHAR), 'null')`).join(` || '|' || `);
+  // One text column per key column; a key matches when every part does.
+  const parts = primaryKey.map((_, i) => `k${i}`);
+  const match = primaryKey.map((k, i) => `l.${parts[i]} IS NOT DISTINCT FROM CAST(t.${ident(k)} AS VARCHAR)`).join(" AND ");
   return await inTransaction(connection, async () => {
     if (!columns.has(DELETED_AT)) await connection.run(`ALTER TABLE ${target} ADD COLUMN ${ident(DELETED_AT)} TIMESTAMPTZ`);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${ident(LIVE)} (k VARCHAR)`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${ident(LIVE)} (${parts.map((p) => `${p} VARCHAR`).join(", ")})`);
     const appender = await connection.createAppender(LIVE, "main", "temp");
-    let batch: string[] = [];
+    let batch: (string | null)[][] = parts.map(() => []);
     const flush = () => {
-      if (batch.length === 0) return;
-      const chunk = DuckDBDataChunk.create([VARCHAR], batch.length);
-      chunk.setColumns([batch]);
+      if (batch[0].length === 0) return;
+      const chunk = DuckDBDataChunk.create(parts.map(() => VARCHAR), batch[0].length);
+      chunk.setColumns(batch);
       appender.appendDataChunk(chunk);
-      batch = [];
+      batch = parts.map(() => []);
     };
     for (const k of liveKeys) {
-      batch.push(String(k));
-      if (batch.length === 2048) flush();
+      const decoded = typeof k === "string" ? decodeKey(k) : [String(k)];
+      if (decoded.length !== parts.length) {
+        throw new RuntimeFailure(`DuckDB: cannot reconcile ${table}: a live key has ${decoded.length} part(s), the primary key (${primaryKey.join(", ")}) ${parts.length}`);
+      }
+      decoded.forEach((part, i) => batch[i].push(part));
+      if (batch[0].length === 2048) flush();
     }
     flush();
     appender.closeSync();
-    const live = `EXISTS (SELECT 1 FROM temp.main.${ident(LIVE)} AS l WHERE l.k = ${key})`;
+    const live = `EXISTS (SELECT 1 FROM temp.main.${ident(LIVE)} AS l WHERE ${match})`;
     const marked = await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = now() WHERE ${ident(DELETED_AT)} IS NULL AND NOT ${live}`);
     await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = NULL WHERE ${ident(DELETED_AT)} IS NOT NULL AND ${live}`);
     await connection.run(`DROP TABLE temp.main.${ident(LIVE)}`);

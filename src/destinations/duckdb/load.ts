@@ -16,6 +16,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
+import { defaultWriteMode } from "../../engine/registry.ts";
 import { RuntimeFailure } from "../../errors.ts";
 import { closeInterruptedLoads, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
 import { inTransaction } from "./connection.ts";
@@ -318,7 +319,7 @@ export class LoadRun {
     for (const info of all) {
       info.replaceTable = undefined;
       // Rows after the swap (none are expected) merge into the new table.
-      info.mode = info.schema.primaryKey.length > 0 ? "merge" : "append";
+      info.mode = defaultWriteMode(info.schema.primaryKey);
     }
   }
 
@@ -329,7 +330,7 @@ export class LoadRun {
       if (info.root !== stream || info.mode !== "replace") continue;
       if (info.replaceTable) await this.connection.run(`DROP TABLE IF EXISTS ${qualified(this.schema, info.replaceTable)}`);
       info.replaceTable = undefined;
-      info.mode = info.schema.primaryKey.length > 0 ? "merge" : "append";
+      info.mode = defaultWriteMode(info.schema.primaryKey);
     }
   }
 
