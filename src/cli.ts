@@ -1,31 +1,19 @@
 /**
  * The command line: Singer mode (`--about`, `--discover`, a sync with `--config/--catalog/--state`)
- * and the subcommands `load`, `check`, `export`, `report`, `emulator`, `demo`, `sql`.
- * Exit codes: 0 success, 1 runtime failure, 2 bad input.
+ * and the subcommands `load`, `check`, `export`, `report`, `emulator`, `demo`, `sql`, `help`.
+ * Exit codes: 0 success, 1 runtime failure, 2 bad input, 130/143 interrupted.
  */
 import { aboutJson, aboutMarkdown, VERSION } from "./config/about.ts";
 import { discoverFromStore } from "./engine/catalog.ts";
 import { exitCodeOf, InputError } from "./errors.ts";
-import { redact, stderrLogger } from "./log.ts";
+import { log, redact, writeFailure } from "./log.ts";
 import { singerSync } from "./hosts/singer.ts";
-import { configFrom, parse, selectionFrom, stateFrom, USAGE } from "./commands/args.ts";
+import { applyLogFlags, configFrom, HelpRequested, helpText, overviewText, parseCommand, selectionFrom, stateFrom, suggestCommand, wantsHelp } from "./commands/args.ts";
+import { COMMAND_SPECS, SINGER } from "./commands/specs.ts";
 
 async function singer(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    about: { type: "boolean" },
-    format: { type: "string" },
-    discover: { type: "boolean" },
-    config: { type: "string", multiple: true },
-    catalog: { type: "string" },
-    properties: { type: "string" },
-    state: { type: "string" },
-    version: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
+  const { values } = parseCommand(SINGER, args);
+  applyLogFlags(values);
   if (values.version) {
     process.stdout.write(`tap-bigcommerce ${VERSION}\n`);
     return 0;
@@ -39,14 +27,13 @@ async function singer(args: string[]): Promise<number> {
   }
   const config = configFrom(values.config);
   if (values.discover) {
-    const catalog = await discoverFromStore(config, { log: stderrLogger() });
+    const catalog = await discoverFromStore(config, { log });
     process.stdout.write(JSON.stringify(catalog, null, 2) + "\n");
     return 0;
   }
   if (values.catalog && values.properties) throw new InputError("give either --catalog or its legacy alias --properties, not both");
   const selection = selectionFrom(values.catalog ?? values.properties, undefined);
   const state = stateFrom(values.state);
-  const log = stderrLogger();
   const summary = await singerSync({ config, selection, state, out: process.stdout, log });
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
   log(`done: ${total} records in ${summary.records.size} tables, ${summary.requests} requests`);
@@ -63,21 +50,48 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   sql: () => import("./commands/sql.ts"),
 };
 
+/** `help [COMMAND]`. */
+function help(args: string[]): number {
+  const [name, ...extra] = args;
+  if (extra.length > 0) throw new InputError(`help takes one command name (got ${args.join(" ")})`);
+  if (name === "--help" || name === "-h") return help(["help"]);
+  if (name === undefined) {
+    process.stdout.write(overviewText());
+    return 0;
+  }
+  const spec = name === SINGER.name ? SINGER : COMMAND_SPECS.find((s) => s.name === name);
+  if (!spec) throw new InputError(unknownCommand(name));
+  process.stdout.write(helpText(spec));
+  return 0;
+}
+
+function unknownCommand(name: string): string {
+  const near = suggestCommand(name);
+  return `unknown command '${name}'${near ? `; did you mean '${near}'?` : ""} (commands: ${COMMAND_SPECS.map((s) => s.name).join(", ")}; \`tap-bigcommerce help\` lists them)`;
+}
+
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
+    if (first === "help") return help(rest);
     if (first && !first.startsWith("-")) {
       const command = COMMANDS[first];
-      if (!command) throw new InputError(`unknown command '${first}'\n\n${USAGE}`);
+      if (!command) throw new InputError(unknownCommand(first));
+      // Help without loading the command's module (and DuckDB).
+      if (wantsHelp(rest)) return help([first]);
       return await (await command()).run(rest);
     }
-    if (argv.length === 0) throw new InputError(`nothing to do\n\n${USAGE}`);
+    if (argv.length === 0) throw new InputError("nothing to do: give a command or Singer flags; `tap-bigcommerce help` lists them");
     return await singer(argv);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(error.spec === SINGER ? overviewText() : helpText(error.spec));
+      return 0;
+    }
     const code = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(redact(`tap-bigcommerce: ${code === 2 ? "bad input" : "error"}: ${message}`) + "\n");
+    writeFailure(`${code === 2 ? "bad input" : "error"}: ${message}`, { exit_code: code });
     if (code !== 2 && process.env.TAP_BIGCOMMERCE_DEBUG && error instanceof Error && error.stack) {
       process.stderr.write(redact(error.stack) + "\n");
     }

@@ -3,7 +3,8 @@
  * one cheap request per stream. A store that is not found or a rejected token is exit 2, an
  * unreachable API exit 1; "reachable" is printed only for a store that answered.
  */
-import { configFrom, parse } from "./args.ts";
+import { configFrom, parseCommand } from "./args.ts";
+import { CHECK } from "./specs.ts";
 import { NotFoundError, ScopeError } from "../engine/http.ts";
 import { checkStoreIdentity, describeStore, IDENTITY_ENDPOINT } from "../engine/identity.ts";
 import { fillPath } from "../engine/paths.ts";
@@ -22,7 +23,7 @@ export interface CheckResult {
 
 /** Runs `check`. Exit 0 when the store answers (even with missing scopes, which are listed), 1 when a stream cannot be read. */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, { config: { type: "string", multiple: true }, format: { type: "string" } });
+  const { values } = parseCommand(CHECK, args);
   const config = configFrom(values.config);
   const client = clientFor(config, { maxRetries: Math.min(config.max_retries, 2) });
   const identity = await checkStoreIdentity(client, config);

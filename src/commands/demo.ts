@@ -2,8 +2,9 @@
 import { validateConfig } from "../config/load.ts";
 import { startEmulator } from "../emulator/index.ts";
 import { defaultSelection } from "../engine/catalog.ts";
-import { stderrLogger } from "../log.ts";
-import { parse } from "./args.ts";
+import { log } from "../log.ts";
+import { applyLogFlags, parseCommand } from "./args.ts";
+import { DEMO } from "./specs.ts";
 import { queryHint, runLoad, summaryTable } from "./load-run.ts";
 
 /** Where the demo writes when not told. */
@@ -14,13 +15,13 @@ const DEMO_QUOTA = { quota: 450, windowMs: 30_000 };
 
 /** Runs `demo`. */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, { duckdb: { type: "string" }, seed: { type: "string" }, orders: { type: "string" } });
+  const { values } = parseCommand(DEMO, args);
+  applyLogFlags(values);
   // Not bigcommerce.duckdb: DuckDB names a file's catalog after it, and a catalog and schema both
   // called `bigcommerce` make `bigcommerce.orders` ambiguous for a duckdb CLI user (our own `sql` attaches it under a fixed name).
   const path = values.duckdb ?? DEMO_FILE;
   const orders = values.orders === undefined ? undefined : Number(values.orders);
   const emulator = await startEmulator({ seed: values.seed ?? 1, rateLimit: DEMO_QUOTA, sizes: orders === undefined ? {} : { orders } });
-  const log = stderrLogger();
   log(`demo: emulated store ${emulator.storeHash} at ${emulator.url} (Pro plan quota: ${DEMO_QUOTA.quota} requests per ${DEMO_QUOTA.windowMs / 1000} s)`);
   try {
     const config = validateConfig({

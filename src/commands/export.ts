@@ -2,16 +2,12 @@
 import { existsSync } from "node:fs";
 import { exportTables } from "../destinations/duckdb/index.ts";
 import { InputError } from "../errors.ts";
-import { parse } from "./args.ts";
+import { parseCommand } from "./args.ts";
+import { EXPORT } from "./specs.ts";
 
 /** Runs `export`. */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    duckdb: { type: "string" },
-    format: { type: "string" },
-    out: { type: "string" },
-    schema: { type: "string" },
-  });
+  const { values } = parseCommand(EXPORT, args);
   if (!values.duckdb) throw new InputError("export needs --duckdb PATH");
   if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file`);
   if (values.format !== "csv" && values.format !== "parquet") {

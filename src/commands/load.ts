@@ -1,8 +1,9 @@
 /** `load`: sync straight into a DuckDB file, with the state kept in the file. */
 import { InputError } from "../errors.ts";
 import type { WriteMode } from "../engine/types.ts";
-import { stderrLogger } from "../log.ts";
-import { configFrom, parse, selectionFrom } from "./args.ts";
+import { log } from "../log.ts";
+import { applyLogFlags, configFrom, parseCommand, selectionFrom } from "./args.ts";
+import { LOAD } from "./specs.ts";
 import { queryHint, runLoad, summaryTable } from "./load-run.ts";
 import { registry } from "../../streams/index.ts";
 
@@ -24,16 +25,8 @@ export function parseWriteModes(values: string[] | undefined): Record<string, Wr
 
 /** Runs `load`. */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    config: { type: "string", multiple: true },
-    duckdb: { type: "string" },
-    catalog: { type: "string" },
-    streams: { type: "string" },
-    "full-refresh": { type: "boolean" },
-    schema: { type: "string" },
-    "write-mode": { type: "string", multiple: true },
-    "reconcile-deletes": { type: "boolean" },
-  });
+  const { values } = parseCommand(LOAD, args);
+  applyLogFlags(values);
   const config = configFrom(values.config);
   if (!values.duckdb) throw new InputError("load needs --duckdb PATH (the DuckDB file to write)");
   const schema = values.schema ?? "bigcommerce";
@@ -46,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
     fullRefresh: values["full-refresh"],
     writeModes: parseWriteModes(values["write-mode"]),
     reconcileDeletes: values["reconcile-deletes"],
-    log: stderrLogger(),
+    log,
   });
   process.stdout.write(summaryTable(result));
   process.stdout.write(queryHint(values.duckdb, result));

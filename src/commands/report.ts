@@ -5,7 +5,8 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { openDatabase } from "../destinations/duckdb/connection.ts";
-import { parse } from "./args.ts";
+import { parseCommand } from "./args.ts";
+import { REPORT } from "./specs.ts";
 import { InputError } from "../errors.ts";
 
 type Rows = Record<string, unknown>[];
@@ -54,7 +55,7 @@ function table(rows: Rows): string {
 
 /** Runs `report`. */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, { duckdb: { type: "string" }, out: { type: "string" }, schema: { type: "string" } });
+  const { values } = parseCommand(REPORT, args);
   if (!values.duckdb) throw new InputError("report needs --duckdb PATH");
   if (!values.out) throw new InputError("report needs --out FILE.html");
   if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file`);

@@ -12,30 +12,9 @@ import { createInterface } from "node:readline";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Database, openDatabase } from "../destinations/duckdb/connection.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
-import { parseWithPositionals } from "./args.ts";
+import { parseCommand } from "./args.ts";
+import { SQL } from "./specs.ts";
 import { type Format, FORMATS, type Output, writeResult } from "./sql-output.ts";
-
-/** `sql --help`. */
-export const SQL_USAGE = `Usage: tap-bigcommerce sql --duckdb PATH ["QUERY"] [--format table|csv|json]
-
-Runs SQL against a DuckDB file written by \`load\` or \`demo\`, with the DuckDB bundled in this
-package (no DuckDB CLI needed). The file is opened read-only. Tables are in schema
-\`bigcommerce\` (or the --schema of the load), analytics views in \`bigcommerce_analytics\`.
-
-  --duckdb PATH    the DuckDB file (required)
-  --format FORMAT  table (default: aligned text, first 1000 rows), csv (with a header)
-                   or json (an array of objects; BIGINT and DECIMAL values as strings)
-  QUERY            one or more statements separated by ';' (each result is printed).
-                   Without QUERY the statements are read from stdin, or, on a terminal,
-                   from an interactive prompt (.tables, .format FORMAT, .help, .quit).
-
-Examples:
-  tap-bigcommerce sql --duckdb bigcommerce-demo.duckdb "select * from bigcommerce_analytics.daily_sales order by day desc limit 7"
-  tap-bigcommerce sql --duckdb shop.duckdb --format csv "select * from bigcommerce.orders" > orders.csv
-  tap-bigcommerce sql --duckdb shop.duckdb          # interactive prompt
-
-Exit codes: 0 success, 1 the query failed while running, 2 bad input (missing file,
-unknown flag, a query DuckDB rejects: syntax, unknown table or column).`;
 
 /** DuckDB error kinds that mean the query itself is wrong for this file (bad input). */
 const REJECTED = /^(Parser|Binder|Catalog|Parameter Not Allowed|Not implemented) Error/;
@@ -130,20 +109,11 @@ async function prompt(connection: DuckDBConnection, initial: Format, path: strin
 
 /** Runs `sql`. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseWithPositionals(args, {
-    duckdb: { type: "string" },
-    format: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    process.stdout.write(SQL_USAGE + "\n");
-    return 0;
-  }
+  const { values, positionals } = parseCommand(SQL, args);
   if (!values.duckdb) throw new InputError("sql needs --duckdb PATH (the DuckDB file to query)");
   if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file (write one with \`tap-bigcommerce load\` or \`tap-bigcommerce demo\`)`);
   const format = values.format ?? "table";
   if (!(FORMATS as readonly string[]).includes(format)) throw new InputError(`--format must be table, csv or json (got ${JSON.stringify(format)})`);
-  if (positionals.length > 1) throw new InputError(`sql takes one QUERY argument (got ${positionals.length}); quote the query`);
   const interactive = positionals.length === 0 && process.stdin.isTTY === true;
   const sql: string | undefined = positionals.length > 0 ? positionals[0] : interactive ? undefined : await readStdin();
   if (sql !== undefined && sql.trim() === "") throw new InputError("sql needs a QUERY (as an argument, on stdin, or typed at the prompt in a terminal)");

@@ -11,6 +11,11 @@ const HOST_KEYS = new Set(["stream_maps", "stream_map_config", "flattening_enabl
 
 const ENV_PREFIX = "TAP_BIGCOMMERCE_";
 
+/** The environment variable of a setting: `TAP_BIGCOMMERCE_<SETTING>`. */
+export function envName(setting: string): string {
+  return ENV_PREFIX + setting.toUpperCase();
+}
+
 /** Reads one config file as a JSON object, with an error that names the file. */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -51,7 +56,7 @@ export function parseJsonFile(text: string, what: string): unknown {
 export function configFromEnv(env: Record<string, string | undefined>): Record<string, unknown> {
   const found: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
-    const raw = env[ENV_PREFIX + setting.name.toUpperCase()];
+    const raw = env[envName(setting.name)];
     if (raw !== undefined && raw !== "") found[setting.name] = fromEnvString(setting, raw);
   }
   return found;
@@ -77,7 +82,7 @@ export function loadConfig(paths: string[], env: Record<string, string | undefin
   }
   const fromEnv = configFromEnv(env);
   Object.assign(merged, fromEnv);
-  for (const key of Object.keys(fromEnv)) sources[key] = `environment variable ${ENV_PREFIX}${key.toUpperCase()}`;
+  for (const key of Object.keys(fromEnv)) sources[key] = `environment variable ${envName(key)}`;
   return validateConfig(merged, sources);
 }
 
@@ -98,7 +103,9 @@ export function validateConfig(input: Record<string, unknown>, sources: Record<s
   for (const setting of SETTINGS) {
     const value = input[setting.name] ?? setting.value;
     if (value === undefined || value === null) {
-      if (setting.required) throw new InputError(`setting '${setting.name}' is required: ${setting.description}`);
+      if (setting.required) {
+        throw new InputError(`setting '${setting.name}' is required: ${setting.description} Give it in a --config file or as ${envName(setting.name)}.`);
+      }
       continue;
     }
     const result = v.safeParse(settingSchema(setting), value);

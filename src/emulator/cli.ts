@@ -1,10 +1,10 @@
 /**
- * `tap-bigcommerce emulator --port N [--store-hash H] [--token T] [--seed S --orders N --customers N
- * --products N --quota N --window-ms N --latency-ms N --no-rate-limit]`: serves the emulator until
+ * `tap-bigcommerce emulator` (flags in src/commands/specs.ts): serves the emulator until
  * SIGINT/SIGTERM, after printing one JSON line `{"api_url","store_hash","access_token"}` on stdout.
  */
 import process from "node:process";
-import { parseArgs } from "node:util";
+import { parseCommand } from "../commands/args.ts";
+import { EMULATOR } from "../commands/specs.ts";
 import { InputError } from "../errors.ts";
 import { startEmulator } from "./index.ts";
 
@@ -18,23 +18,8 @@ function integer(name: string, value: string | undefined, min = 0): number | und
 
 /** Runs the emulator command; resolves to the exit code once a signal stops it. */
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" }, host: { type: "string" }, "store-hash": { type: "string" }, token: { type: "string" },
-        seed: { type: "string" }, quota: { type: "string" }, "window-ms": { type: "string" }, "latency-ms": { type: "string" },
-        "no-rate-limit": { type: "boolean" },
-        ...Object.fromEntries(COUNT_FLAGS.map((f) => [f, { type: "string" as const }])),
-      },
-    }));
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
-  const str = (k: string) => values[k] as string | undefined;
+  const { values } = parseCommand(EMULATOR, argv);
+  const str = (k: keyof typeof values) => values[k] as string | undefined;
   const storeHash = str("store-hash");
   if (storeHash !== undefined && !/^[a-z0-9]+$/.test(storeHash)) throw new InputError("--store-hash must be lowercase letters and digits");
   const sizes: Record<string, number> = {};

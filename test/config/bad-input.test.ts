@@ -90,6 +90,12 @@ const CASES: Case[] = [
   // Arguments and commands.
   { name: "unknown flag, with a suggestion", args: ["--config", "@good.json", "--catalgo", "@good.json"], files: { "good.json": GOOD }, says: /Unknown option '--catalgo'.*did you mean '--catalog'/ },
   { name: "unknown command", args: ["frobnicate"], says: /unknown command 'frobnicate'/ },
+  { name: "misspelt command, with a suggestion", args: ["lod", "--config", "@good.json"], files: { "good.json": GOOD }, says: /unknown command 'lod'; did you mean 'load'\?/ },
+  { name: "help for an unknown command", args: ["help", "exprot"], says: /unknown command 'exprot'; did you mean 'export'\?/ },
+  { name: "a load flag in Singer mode", args: ["--config", "@good.json", "--duckdb", "@out.duckdb"], files: { "good.json": GOOD }, says: /--duckdb is a flag of `tap-bigcommerce load`/ },
+  { name: "misspelt load flag", args: ["load", "--config", "@good.json", "--duckbd", "@out.duckdb"], files: { "good.json": GOOD }, says: /Unknown option '--duckbd'; did you mean '--duckdb'\? \(see `tap-bigcommerce load --help`\)/ },
+  { name: "--quiet with --verbose", args: ["load", "--config", "@good.json", "--duckdb", "@out.duckdb", "--quiet", "--verbose"], files: { "good.json": GOOD }, says: /either --quiet or --verbose/ },
+  { name: "unknown --log-format", args: ["--config", "@good.json", "--log-format", "xml"], files: { "good.json": GOOD }, says: /--log-format must be text or json/ },
   { name: "stray positional argument", args: ["--config", "@good.json", "extra"], files: { "good.json": GOOD }, says: /Unexpected argument 'extra'/ },
   { name: "no arguments", args: [], says: /nothing to do/ },
   { name: "unknown --about format", args: ["--about", "--format", "yaml"], says: /--format must be json or markdown/ },
@@ -119,7 +125,7 @@ const CASES: Case[] = [
   { name: "state with bookmarks of the wrong type", args: ["--config", "@good.json", "--state", "@state.json"], files: { "good.json": GOOD, "state.json": { bookmarks: "orders" } }, says: /state .*state\.json is not a valid Singer state at 'bookmarks'/ },
   { name: "state with an object as replication_key_value", args: ["--config", "@good.json", "--state", "@state.json"], files: { "good.json": GOOD, "state.json": { bookmarks: { orders: { replication_key_value: { at: 1 } } } } }, says: /state .*state\.json is not a valid Singer state at 'bookmarks\.orders\.replication_key_value'/ },
   { name: "state with a bookmark that is not a date-time", args: ["--config", "@good.json", "--state", "@state.json"], files: { "good.json": GOOD, "state.json": { bookmarks: { orders: { replication_key: "date_modified", replication_key_value: "yesterday" } } } }, says: /state .*state\.json: the bookmark of stream 'orders' has replication_key_value "yesterday"/ },
-  { name: "missing state file", args: ["--config", "@good.json", "--state", "@nostate.json"], files: { "good.json": GOOD }, says: /state file .*nostate\.json cannot be read/ },
+  { name: "state path is a directory", args: ["--config", "@good.json", "--state", "@dir"], files: { "good.json": GOOD }, says: /state file .*dir cannot be read: EISDIR/ },
   // The DuckDB loader's arguments (checked before the file is created).
   { name: "load --streams with an unknown stream", args: ["load", "--config", "@good.json", "--duckdb", "@out.duckdb", "--streams", "orders,ordres"], files: { "good.json": GOOD }, says: /unknown stream 'ordres' in --streams \(did you mean 'orders'\?\)/ },
   { name: "load without --duckdb", args: ["load", "--config", "@good.json", "--streams", "orders"], files: { "good.json": GOOD }, says: /load needs --duckdb PATH/ },
