@@ -140,5 +140,5 @@ describe("load through the CLI", () => {
     }
     // At least one kill landed after some batches had committed and before the end.
     expect(interruptedMidway).toBeGreaterThan(0);
-  });
+  }, 240_000); // nine loads: minutes on a loaded machine
 });

@@ -28,7 +28,13 @@ export interface Got {
 export async function get(emu: Emulator, path: string, token: string | null = emu.accessToken): Promise<Got> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (token !== null) headers["X-Auth-Token"] = token;
-  const res = await fetch(`${emu.url}/stores/${emu.storeHash}${path}`, { headers });
+  const url = `${emu.url}/stores/${emu.storeHash}${path}`;
+  // A kept-alive connection the server closed while this process was busy (a long schema
+  // compile on a loaded machine) fails with ECONNRESET: that is the client's stale socket, so ask once more.
+  const res = await fetch(url, { headers }).catch((error) => {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+    return fetch(url, { headers });
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
 }
