@@ -1,6 +1,6 @@
 /** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
 import type { Config } from "../config/load.ts";
-import { DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
+import { type AnalyticsSummary, DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
 import { checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
@@ -87,12 +87,20 @@ export function summaryTable(result: LoadResult): string {
     lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}: ${s.reason ?? ""}`}`);
   }
   for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
+  if (result.analytics) lines.push("", analyticsLine(result.analytics));
   lines.push(
     "",
     `${total} rows in ${tables.length} tables, ${result.requests} API requests, ${result.seconds.toFixed(1)} s` +
       (result.rescued ? `, ${result.rescued} rows with values kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
   );
   return lines.join("\n") + "\n";
+}
+
+/** One line about the analytics views: where, in which time zone, and which sources were not loaded. */
+function analyticsLine(analytics: AnalyticsSummary): string {
+  const notes = [analytics.note ?? `dates in the store's time zone, ${analytics.timezone}`];
+  if (analytics.missing.length > 0) notes.push(`read as empty, not in the file: ${analytics.missing.join(", ")}`);
+  return `analytics views in ${analytics.schema} (${notes.join("; ")}); see docs/analytics.md`;
 }
 
 /** A shell word: quoted when it holds anything but plain path characters. */
@@ -102,10 +110,9 @@ function shellWord(value: string): string {
 
 /** The "Query it" hint printed after a load: the bundled `sql` command on the file just written. */
 export function queryHint(path: string, result: LoadResult): string {
-  const schema = result.schema;
-  const query = "orders" in result.rows
-    ? `select status, count(*) as orders, sum(total_inc_tax) as total from ${schema}.orders group by 1 order by 2 desc`
-    : `select table_name from information_schema.tables where table_schema = '${schema}'`;
+  const query = result.analytics
+    ? `select * from ${result.analytics.schema}.daily_sales order by day desc limit 7`
+    : `select table_name from information_schema.tables where table_schema = '${result.schema}'`;
   return `\nQuery it: npx tap-bigcommerce sql --duckdb ${shellWord(path)} "${query}"\n` +
     `(or just: npx tap-bigcommerce sql --duckdb ${shellWord(path)} for a prompt)\n`;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Row, State, SyncEvent, TableSchema, WriteMode } from "../../src/engine/types.ts";
+import { openDatabase } from "../../src/destinations/duckdb/connection.ts";
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; file: (name?: string) => string; cleanup: () => void } {
@@ -209,5 +210,15 @@ export async function query(path: string, sql: string): Promise<Record<string, u
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+/** Runs a query on a DuckDB file opened as our commands open it (read-only, under the fixed catalog name, so `bigcommerce.orders` resolves whatever the file is called). */
+export async function queryAttached(path: string, sql: string): Promise<Record<string, unknown>[]> {
+  const database = await openDatabase(path, { readOnly: true });
+  try {
+    return (await database.connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    database.close();
   }
 }

@@ -18,6 +18,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
 import { defaultWriteMode } from "../../engine/registry.ts";
 import { RuntimeFailure } from "../../errors.ts";
+import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
 import { closeInterruptedLoads, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
 import { inTransaction } from "./connection.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
@@ -67,6 +68,7 @@ export class LoadRun {
   readonly #initial: State;
   #stages = 0;
   readonly #started = new Date();
+  #analytics: AnalyticsSummary | undefined;
 
   constructor(
     readonly connection: DuckDBConnection,
@@ -88,10 +90,13 @@ export class LoadRun {
     try {
       for await (const event of events) await this.#handle(event);
       await this.#finish();
+      this.#analytics = await refreshAnalytics(this.connection, this.schema);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       for (const stream of Object.values(this.#streams)) if (stream.status === "running") stream.status = "failed";
       await dropReplaceTables(this.connection, this.schema).catch(() => {});
+      // What was committed is queryable through the views too.
+      this.#analytics ??= await refreshAnalytics(this.connection, this.schema).catch(() => undefined);
       await this.#record("failed", message).catch(() => {});
       throw error;
     }
@@ -361,6 +366,7 @@ export class LoadRun {
       rescued: Object.values(tables).reduce((n, t) => n + t.rescued, 0),
       requests,
       state: this.#state,
+      analytics: this.#analytics,
       error,
     };
   }

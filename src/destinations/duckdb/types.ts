@@ -1,5 +1,6 @@
 /** Options and results of a DuckDB load. */
 import type { State, WriteMode } from "../../engine/types.ts";
+import type { AnalyticsSummary } from "./analytics.ts";
 
 /** The schema tables go into unless told otherwise. */
 export const DEFAULT_SCHEMA = "bigcommerce";
@@ -72,5 +73,7 @@ export interface LoadSummary {
   requests: number;
   /** The state stored at the end. */
   state: State;
+  /** The analytics views refreshed at the end (absent when the refresh did not happen). */
+  analytics?: AnalyticsSummary;
   error?: string;
 }
