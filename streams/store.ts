@@ -28,7 +28,7 @@ export default defineStreams([
     api: "v3",
     path: "channels",
     primaryKey: ["id"],
-    cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max" },
+    cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true },
     scope: "store_channel_settings_read_only",
     schema: channels,
   },

@@ -4,6 +4,7 @@ import { type AnalyticsSummary, DuckDBDestination, type LoadSummary } from "../d
 import { checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
+import { upgradeState } from "../engine/state.ts";
 import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
@@ -40,7 +41,9 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const identity = await checkStoreIdentity(client, request.config);
   const destination = await DuckDBDestination.open(request.path, request.schema);
   try {
-    const state = await destination.readState();
+    // A first-release state gives its child streams their parent's bookmark only where their tables exist.
+    const tables = await destination.tables();
+    const state = upgradeState(await destination.readState(), registry, (stream) => tables.has(stream));
     const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const summary = await destination.load(logged(events, request.log), {
       writeModes: request.writeModes,

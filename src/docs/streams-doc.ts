@@ -35,7 +35,8 @@ function endpoint(stream: StreamDefinition): string {
 function replication(stream: StreamDefinition): string {
   if (!stream.cursor) return stream.parent ? `with its ${stream.parent.stream}` : "full table";
   const first = stream.cursor.firstRunIgnoresStartDate ? "; the first run reads everything" : "";
-  return `incremental on \`${stream.cursor.field}\` (\`${stream.cursor.filter}\`)${first}`;
+  const early = stream.cursor.filterMayExclude ? "; reads start 1 s before the bookmark (the filter is documented as \"after\")" : "";
+  return `incremental on \`${stream.cursor.field}\` (\`${stream.cursor.filter}\`)${first}${early}`;
 }
 
 function query(params: Record<string, string> | undefined): string {

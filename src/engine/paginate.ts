@@ -44,8 +44,12 @@ export function filterTimestamp(value: string): string {
 /** Yields the records of a list, one page at a time. */
 export async function* readPages(client: ApiClient, request: ListRequest): AsyncGenerator<Item[]> {
   if (request.seek && (request.style === "v2-page" || request.style === "v3-offset")) {
-    yield* seekPages(client, request, request.seek);
-    return;
+    if (yield* seekPages(client, request, request.seek)) return;
+    // The API ignored the sort, so seeking could pass records: read again by page number (the records read twice are harmless).
+    const { seek } = request;
+    const params = { ...request.params };
+    if (seek.from !== undefined) params[seek.filter] = filterTimestamp(seek.from);
+    request = { ...request, params, seek: undefined };
   }
   switch (request.style) {
     case "single": {
@@ -142,8 +146,12 @@ function dataOf(body: unknown, request: ListRequest): Item[] {
   return data as Item[];
 }
 
-/** Seek pagination: start each page at the last cursor value seen; page through ties larger than a page. */
-async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNullable<ListRequest["seek"]>): AsyncGenerator<Item[]> {
+/**
+ * Seek pagination: start each page at the last cursor value seen; page through ties larger
+ * than a page. Returns false, having stopped, when a page is not in cursor order (the API
+ * ignored the sort): seeking on would pass records.
+ */
+async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNullable<ListRequest["seek"]>): AsyncGenerator<Item[], boolean> {
   let from = seek.from;
   let page = 1;
   let seenAtFrom = new Set<string>();
@@ -153,9 +161,10 @@ async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNull
     const query: Record<string, string | number> = { ...request.params, page };
     if (from !== undefined) query[seek.filter] = filterTimestamp(from);
     const { items } = await fetchPage(client, request, query);
+    if (items.some((item, i) => i > 0 && instant(item) < instant(items[i - 1]))) return false;
     const fresh = items.filter((item) => !seenAtFrom.has(keyOfItem(item)));
     if (fresh.length > 0) yield fresh;
-    if (items.length < request.pageSize) return;
+    if (items.length < request.pageSize) return true;
     const last = items[items.length - 1];
     const lastInstant = instant(last);
     const fromInstant = from === undefined ? NaN : Date.parse(from);

@@ -1,9 +1,22 @@
-/** Bookmarks in the Singer state shape: `{bookmarks: {<stream>: {replication_key, replication_key_value}}, currently_syncing}`. */
+/**
+ * Bookmarks in the Singer state shape: `{version, bookmarks: {<stream>: {replication_key,
+ * replication_key_value, boundary_keys}}, currently_syncing}`. Every selected stream has a
+ * bookmark of its own, child streams included (they bookmark their parent's cursor).
+ */
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
-import type { State, StreamBookmark } from "./types.ts";
+import { childrenOf } from "./registry.ts";
+import type { State, StreamBookmark, StreamDefinition } from "./types.ts";
+
+/**
+ * The state format this release writes. 2: a bookmark per selected stream (a child stream
+ * without a cursor of its own bookmarks its parent's cursor). Absent: the first release,
+ * whose bookmark of a top-level stream also stood for its child streams.
+ */
+export const STATE_VERSION = 2;
 
 const StateSchema = v.object({
+  version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   bookmarks: v.optional(
     v.record(
       v.string(),
@@ -19,15 +32,12 @@ const StateSchema = v.object({
 
 /** An empty state. */
 export function emptyState(): State {
-  return { bookmarks: {} };
+  return { version: STATE_VERSION, bookmarks: {} };
 }
 
 /** Validates a state object (from a file or a host); throws InputError naming the source. */
 export function parseState(input: unknown, source: string): State {
-  // Hosts sometimes wrap the state in {"value": …} (Meltano's state backends do).
-  const unwrapped = input && typeof input === "object" && "value" in input && !("bookmarks" in input)
-    ? (input as { value: unknown }).value
-    : input;
+  const unwrapped = unwrap(input);
   const result = v.safeParse(StateSchema, unwrapped ?? {});
   if (!result.success) {
     const issue = result.issues[0];
@@ -35,6 +45,9 @@ export function parseState(input: unknown, source: string): State {
     throw new InputError(`state ${source} is not a valid Singer state${where ? ` at '${where}'` : ""}: ${issue.message}`);
   }
   const state = result.output as State;
+  if (state.version !== undefined && state.version > STATE_VERSION) {
+    throw new InputError(`state ${source} has version ${state.version}, written by a newer tap-bigcommerce (this one reads up to ${STATE_VERSION}): upgrade tap-bigcommerce`);
+  }
   for (const [stream, bookmark] of Object.entries(state.bookmarks)) {
     if (typeof bookmark.replication_key_value === "number") bookmark.replication_key_value = String(bookmark.replication_key_value);
     const value = bookmark.replication_key_value;
@@ -44,6 +57,44 @@ export function parseState(input: unknown, source: string): State {
     }
   }
   return state;
+}
+
+/**
+ * Hosts sometimes wrap the state: `{"value": …}` (a STATE message's payload, kept whole by
+ * some Meltano state backends) or `{"singer_state": …}` (what `meltano state get` prints).
+ */
+function unwrap(input: unknown): unknown {
+  if (!input || typeof input !== "object" || "bookmarks" in input) return input;
+  if ("value" in input) return unwrap((input as { value: unknown }).value);
+  if ("singer_state" in input) return unwrap((input as { singer_state: unknown }).singer_state);
+  return input;
+}
+
+/**
+ * The state in the current format. A first-release state (no `version`) bookmarked a
+ * top-level stream for itself and its child streams together: each child stream without a
+ * cursor of its own gets its parent's bookmark, so an upgrade re-reads nothing. `known`
+ * (when the destination can tell) says which streams were loaded before: a stream it
+ * denies gets no bookmark from its parent and a top-level stream it denies loses its own
+ * (it is read from start_date).
+ */
+export function upgradeState(state: State, registry: readonly StreamDefinition[], known?: (stream: string) => boolean): State {
+  if (state.version !== undefined) {
+    if (state.version > STATE_VERSION) throw new InputError(`the stored state has version ${state.version}, written by a newer tap-bigcommerce (this one reads up to ${STATE_VERSION})`);
+    return state;
+  }
+  const upgraded = cloneState(state);
+  upgraded.version = STATE_VERSION;
+  for (const stream of registry) {
+    const bookmark = state.bookmarks[stream.name];
+    if (stream.parent || bookmark === undefined) continue;
+    for (const child of childrenOf(registry, stream.name)) {
+      if (child.cursor || upgraded.bookmarks[child.name] !== undefined || (known && !known(child.name))) continue;
+      upgraded.bookmarks[child.name] = structuredClone(bookmark);
+    }
+    if (known && !known(stream.name)) delete upgraded.bookmarks[stream.name];
+  }
+  return upgraded;
 }
 
 /** A deep copy, so that a yielded state cannot change under its consumer. */
@@ -76,9 +127,15 @@ export class CursorMark {
     }
   }
 
-  /** True when a previous run already emitted this record (it sits at the bookmark with a known key). */
+  /**
+   * True when a previous run already emitted this record: it lies before the bookmark (a
+   * read that starts early, or from an older bookmark of another stream) or sits at it with
+   * a known key.
+   */
   alreadyEmitted(cursorValue: unknown, key: string): boolean {
-    return typeof cursorValue === "string" && Date.parse(cursorValue) === this.#startMs && this.#startKeys.has(key);
+    if (typeof cursorValue !== "string") return false;
+    const ms = Date.parse(cursorValue);
+    return ms < this.#startMs || (ms === this.#startMs && this.#startKeys.has(key));
   }
 
   /** Takes a record's cursor value into account. */
@@ -103,5 +160,34 @@ export class CursorMark {
     const bookmark: StreamBookmark = { replication_key: replicationKey, replication_key_value: new Date(this.#ms).toISOString() };
     if (this.#keys.size > 0 && this.#keys.size <= MAX_BOUNDARY_KEYS) bookmark.boundary_keys = [...this.#keys].sort();
     return bookmark;
+  }
+}
+
+/**
+ * Whether a read's cursor values arrive non-decreasing, as a list sorted by its cursor must.
+ * Until they do not, a bookmark after each page cannot pass unread records.
+ */
+export class CursorOrder {
+  #max = -Infinity;
+  #sorted = true;
+
+  /** Takes a page's cursor values in order; true when this page is the first to break the order. */
+  takePage(values: readonly unknown[]): boolean {
+    if (!this.#sorted) return false;
+    for (const value of values) {
+      const ms = typeof value === "string" ? Date.parse(value) : NaN;
+      if (Number.isNaN(ms)) continue;
+      if (ms < this.#max) {
+        this.#sorted = false;
+        return true;
+      }
+      this.#max = ms;
+    }
+    return false;
+  }
+
+  /** True while every value seen was at least the one before it. */
+  get sorted(): boolean {
+    return this.#sorted;
   }
 }

@@ -15,7 +15,7 @@ import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { childrenOf, findStream, isRoot } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
-import { cloneState, CursorMark, emptyState } from "./state.ts";
+import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
 import type {
   ChildStream,
@@ -99,7 +99,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   const client = options.client ?? clientFor(config, options.clientOptions);
   // The store first: a wrong store_hash or api_url, or a rejected token, fails here (exit 2), before any stream.
   const identity = options.identity ?? await checkStoreIdentity(client, config);
-  const state = cloneState(options.state ?? emptyState());
+  const state = cloneState(upgradeState(options.state ?? emptyState(), registry));
   const log = options.log ?? (() => {});
   const roots = registry.filter(isRoot).filter((s) => (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
   for (const root of roots) {
@@ -117,6 +117,22 @@ interface ChildRun {
   /** The child's own incremental cursor (price list records), read from its bookmark. */
   since?: string;
   mark?: CursorMark;
+  /** A child without a cursor of its own follows its parent's cursor with a bookmark of its own. */
+  track?: Track;
+}
+
+/**
+ * A selected stream that follows its top-level stream's cursor (the stream itself, or a
+ * child without a cursor of its own) and keeps a bookmark of its own on it.
+ */
+interface Track {
+  stream: string;
+  /** The bookmark it started from (restored when the pages turn out not to be in cursor order). */
+  saved: StreamBookmark | undefined;
+  /** Where it needs the read to start: its bookmark, else start_date; undefined: from the beginning. */
+  from: string | undefined;
+  /** What it has emitted, and what an earlier run did. */
+  mark: CursorMark;
 }
 
 /** The read of one top-level stream and its selected children. */
@@ -125,6 +141,11 @@ class StreamRun {
   readonly #plan: TablePlan;
   readonly #children: ChildRun[];
   readonly #announced = new Map<string, string>();
+  /** The stream's incremental cursor (none for a full-table read). */
+  readonly #cursor: CursorSpec | undefined;
+  /** The stream's own track, when it is selected and incremental. */
+  readonly #track: Track | undefined;
+  readonly #recordKey: (record: Record<string, unknown>) => string;
   #records = 0;
 
   constructor(
@@ -139,6 +160,9 @@ class StreamRun {
     this.#selected = new Set(options.selection.streams);
     const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
     this.#plan = planStream(stream, planOptions);
+    this.#cursor = this.#cursorOf(stream);
+    this.#recordKey = keyOf(stream.primaryKey);
+    this.#track = this.#cursor && this.#emitsParent() ? this.#trackOf(stream.name) : undefined;
     this.#children = childrenOf(registry, stream.name)
       .filter((c) => this.#selected.has(c.name))
       .map((c) => {
@@ -150,6 +174,7 @@ class StreamRun {
           skip: new Set(source.kind === "inline" ? source.omit ?? [] : []),
           since,
           mark: c.cursor ? new CursorMark(this.#savedBookmark(c)) : undefined,
+          track: this.#cursor && !c.cursor ? this.#trackOf(c.name) : undefined,
         };
       });
   }
@@ -168,31 +193,63 @@ class StreamRun {
     return this.options.fullRefresh || !this.#cursorOf(stream) ? undefined : this.state.bookmarks[stream.name];
   }
 
-  /** Where an incremental read starts: the bookmark, else start_date (unless the stream reads everything first). */
+  /** Where an incremental read starts: the bookmark, else start_date (unless the cursor reads everything first). */
+  #startFrom(saved: StreamBookmark | undefined, cursor: CursorSpec): string | undefined {
+    const value = saved?.replication_key_value;
+    if (value !== undefined) return String(value);
+    return cursor.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
+  }
+
+  /** Where a stream's own cursor starts (undefined when it has none in this sync). */
   #bookmarkOf(stream: StreamDefinition): string | undefined {
     const cursor = this.#cursorOf(stream);
-    if (!cursor) return undefined;
-    const saved = this.#savedBookmark(stream)?.replication_key_value;
-    if (saved !== undefined) return String(saved);
-    return cursor.firstRunIgnoresStartDate ? undefined : this.options.config.start_date;
+    return cursor ? this.#startFrom(this.#savedBookmark(stream), cursor) : undefined;
+  }
+
+  /** The track of a selected stream on this stream's cursor, from its own bookmark. */
+  #trackOf(name: string): Track {
+    const saved = this.options.fullRefresh ? undefined : this.state.bookmarks[name];
+    return { stream: name, saved, from: this.#startFrom(saved, this.#cursor!), mark: new CursorMark(saved) };
+  }
+
+  /** A child with a cursor of its own needs every parent, not only the recently modified ones. */
+  #readsAllParents(): boolean {
+    return this.#children.some((c) => c.stream.cursor);
+  }
+
+  #tracks(): Track[] {
+    const tracks = this.#children.flatMap((c) => (c.track ? [c.track] : []));
+    return this.#track ? [this.#track, ...tracks] : tracks;
+  }
+
+  /**
+   * Where the read starts: the oldest start any selected stream needs (a stream selected
+   * for the first time needs start_date even when the others have bookmarks); undefined
+   * reads from the beginning.
+   */
+  #readFrom(): string | undefined {
+    if (!this.#cursor || this.#readsAllParents()) return undefined;
+    let from: string | undefined;
+    for (const track of this.#tracks()) {
+      if (track.from === undefined) return undefined;
+      if (from === undefined || Date.parse(track.from) < Date.parse(from)) from = track.from;
+    }
+    return from;
   }
 
   async *run(): AsyncGenerator<SyncEvent> {
     const stream = this.stream;
-    const cursor = this.#cursorOf(stream);
-    // A child with a cursor of its own needs every parent, not only the recently modified ones.
-    const readAllParents = this.#children.some((c) => c.stream.cursor);
-    const since = readAllParents ? undefined : this.#bookmarkOf(stream);
-    const sorted = !!cursor?.sort;
+    const cursor = this.#cursor;
+    const since = this.#readFrom();
+    // A filter documented as "after this date" may leave out the records at the bound: start a second early.
+    const readFrom = since !== undefined && cursor?.filterMayExclude ? new Date(Date.parse(since) - 1000).toISOString() : since;
+    const order = new CursorOrder();
     const requestsBefore = this.client.requests;
     this.state.currently_syncing = stream.name;
-    yield { type: "stream-start", stream: stream.name, incremental: !!cursor && !readAllParents, since };
+    yield { type: "stream-start", stream: stream.name, incremental: !!cursor && !this.#readsAllParents(), since };
     for (const plan of this.#tables()) yield* this.#announce(plan);
 
-    const params = this.#parentParams(readAllParents ? undefined : since);
-    // Reading every parent (for a child's own cursor) is a full read: nothing to skip, but it still sets the bookmark.
-    const mark = cursor ? new CursorMark(readAllParents ? undefined : this.#savedBookmark(stream)) : undefined;
-    const recordKey = keyOf(stream.primaryKey);
+    const params = this.#parentParams(readFrom);
     try {
       const pages = this.#identityPages() ?? readPages(this.client, {
         stream: stream.name,
@@ -201,18 +258,17 @@ class StreamRun {
         style: stream.pagination,
         pageSize: this.options.config.page_size,
         params,
-        seek: cursor && seeksOnCursor(stream) && !readAllParents
-          ? { field: cursor.field, filter: cursor.filter, from: since, key: stream.primaryKey }
+        seek: cursor && seeksOnCursor(stream) && !this.#readsAllParents()
+          ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
           : undefined,
       });
-      for await (const fetched of pages) {
-        const page = mark && cursor ? fetched.filter((r) => !mark.alreadyEmitted(r[cursor.field], recordKey(r))) : fetched;
+      for await (const page of pages) {
         const sink = newSink();
         await this.#processPage(page, sink);
-        if (mark && cursor) {
-          for (const record of page) mark.advance(record[cursor.field], recordKey(record));
-          // Sorted lists are read in cursor order: the mark is a safe bookmark after every page.
-          if (sorted && mark.hasValue) this.state.bookmarks[stream.name] = mark.toBookmark(cursor.field);
+        if (cursor?.sort) {
+          // A list read in cursor order can be bookmarked after every page, as long as the values seen say it is.
+          if (order.takePage(page.map((r) => r[cursor.field]))) this.#unsorted(cursor);
+          if (order.sorted) this.#saveTracks(cursor);
         }
         yield* this.#batch(sink);
       }
@@ -221,13 +277,32 @@ class StreamRun {
       yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error) };
       return;
     }
-    // Unsorted lists can only be bookmarked once complete.
-    if (mark?.hasValue && cursor) this.state.bookmarks[stream.name] = mark.toBookmark(cursor.field);
+    // Otherwise the bookmarks move only once the read is complete.
+    if (cursor) this.#saveTracks(cursor);
     for (const child of this.#children) {
       if (child.mark?.hasValue && child.stream.cursor) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor.field);
     }
     yield* this.#batch(newSink());
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
+  }
+
+  /** Every track's bookmark at its mark. */
+  #saveTracks(cursor: CursorSpec): void {
+    for (const track of this.#tracks()) {
+      if (track.mark.hasValue) this.state.bookmarks[track.stream] = track.mark.toBookmark(cursor.field);
+    }
+  }
+
+  /** Pages not in cursor order: the bookmarks go back to where this run started them and move only at the end. */
+  #unsorted(cursor: CursorSpec): void {
+    this.log(
+      `warning: ${this.stream.name}: the API returned ${cursor.field} values out of order, although the list is asked ` +
+        `sorted by it; bookmarks of ${this.#tracks().map((t) => t.stream).join(", ")} will move only when the read is complete`,
+    );
+    for (const track of this.#tracks()) {
+      if (track.saved === undefined) delete this.state.bookmarks[track.stream];
+      else this.state.bookmarks[track.stream] = structuredClone(track.saved);
+    }
   }
 
   /** The stream whose endpoint the identity check read: its one row is that answer (no second request). */
@@ -309,18 +384,31 @@ class StreamRun {
     return params;
   }
 
+  /**
+   * Rows of a page for every selected stream that has not emitted them yet. A child's rows
+   * travel with their parent's row whenever that is emitted (a destination replaces a
+   * parent's children with what comes along with it).
+   */
   async #processPage(page: Record<string, unknown>[], sink: FlattenSink): Promise<void> {
     const stream = this.stream;
-    const emit = this.#emitsParent();
     const skip = new Set(stream.exclude ?? []);
     const fetches: (() => Promise<void>)[] = [];
+    const field = this.#cursor?.field;
     for (const record of page) {
+      const value = field === undefined ? undefined : record[field];
+      const key = this.#recordKey(record);
+      const emit = this.#emitsParent() && !this.#track?.mark.alreadyEmitted(value, key);
       if (emit) {
+        this.#track?.mark.advance(value, key);
         if (stream.rowsAt) this.#fanOut(record, stream.rowsAt, sink);
         else flattenRecord(this.#plan, record, sink, {}, skip);
         this.#records++;
       }
       for (const child of this.#children) {
+        if (child.track) {
+          if (!emit && child.track.mark.alreadyEmitted(value, key)) continue;
+          child.track.mark.advance(value, key);
+        }
         const fetch = this.#childRows(child, record, sink);
         if (fetch) fetches.push(fetch);
       }

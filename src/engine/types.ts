@@ -48,6 +48,12 @@ export interface CursorSpec {
   sort?: Record<string, string>;
   /** When there is no bookmark yet, read everything instead of starting at `start_date`. */
   firstRunIgnoresStartDate?: boolean;
+  /**
+   * The filter is documented as "after this date", so it may leave out records at the
+   * bound: reads start one second early, and the boundary de-duplication skips what a
+   * previous run already emitted.
+   */
+  filterMayExclude?: boolean;
 }
 
 /** A condition on a parent record, for child streams that cost a request per parent. */
@@ -305,6 +311,8 @@ export type Row = Record<string, unknown>;
 
 /** Singer-compatible state. */
 export interface State {
+  /** The format (`STATE_VERSION` in state.ts); absent in a state written by the first release. */
+  version?: number;
   bookmarks: Record<string, StreamBookmark>;
   currently_syncing?: string | null;
 }

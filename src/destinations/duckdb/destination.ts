@@ -11,6 +11,7 @@ import { type Database, openDatabase } from "./connection.ts";
 import { markDeletedRows } from "./deletes.ts";
 import { exportWith, type ExportOptions } from "./export.ts";
 import { LoadRun } from "./load.ts";
+import { tableNames } from "./tables.ts";
 import { DEFAULT_SCHEMA, type LoadOptions, type LoadSummary } from "./types.ts";
 
 /** A DuckDB file opened for loading into one schema. */
@@ -37,6 +38,11 @@ export class DuckDBDestination {
   /** The stored Singer state (`{bookmarks: {}}` when none): pass it to the engine. */
   async readState(): Promise<State> {
     return (await loadState(this.connection, this.schema)) ?? { bookmarks: {} };
+  }
+
+  /** The names of the tables in the schema (bookkeeping tables included). */
+  async tables(): Promise<Set<string>> {
+    return new Set(await tableNames(this.connection, this.schema));
   }
 
   /** Loads sync events (see `LoadRun`); throws what failed after recording it in `_loads`. */

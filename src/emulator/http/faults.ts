@@ -9,7 +9,7 @@ export interface FaultScope {
   match?: string | RegExp;
   /** How many requests the rule affects (default 1). */
   times?: number;
-  /** Let this many matching requests through before the rule starts (default 0). */
+  /** Let this many matching requests through before the rule starts (default 0); later rules may take them. */
   skip?: number;
 }
 
@@ -36,6 +36,11 @@ export type FaultRule = FaultScope & (
    * `["id"]`): a page where values later pages have are missing.
    */
   | { kind: "nulls"; keep?: string[] }
+  /**
+   * Answer as if the query parameter were not there (a store that ignores `sort`: customers
+   * then come in id order, their cursor keyed on id, as BigCommerce's v3 customers cursor is).
+   */
+  | { kind: "ignore-param"; param: string }
 );
 
 interface Armed {
@@ -68,8 +73,9 @@ export class Faults {
       const m = a.rule.match;
       if (m !== undefined && !(typeof m === "string" ? target.includes(m) : m.test(target))) continue;
       if (a.skip > 0) {
+        // Let it through this rule; a later rule may still take it.
         a.skip--;
-        return undefined;
+        continue;
       }
       a.left--;
       if (a.left === 0) this.armed.splice(this.armed.indexOf(a), 1);

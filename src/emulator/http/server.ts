@@ -93,6 +93,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   if (fault) {
     entry.fault = fault.kind;
     if (fault.kind === "delay") await sleep(fault.ms);
+    else if (fault.kind === "ignore-param") url.searchParams.delete(fault.param);
     else if (fault.kind === "reset") {
       finish(0);
       req.socket.destroy();
