@@ -166,10 +166,10 @@ export const EMULATOR = define({
     coupons: { type: "string", value: "N", help: "number of coupons" },
     quota: { type: "string", value: "N", help: "rate-limit quota per window (default 150)" },
     "window-ms": { type: "string", value: "MS", help: "rate-limit window (default 30000)" },
-    "latency-ms": { type: "string", value: "MS", help: "delay before every answer (default 0)" },
+    "latency-ms": { type: "string", value: "BASE[,PER_ROW]", help: "delay before every answer, and per record it lists, in ms (default 0)" },
     "no-rate-limit": { type: "boolean", help: "no quota and no X-Rate-Limit-* headers" },
   },
-  examples: ["emulator --port 8080 --orders 5000", "emulator --latency-ms 200 --quota 450 --window-ms 30000"],
+  examples: ["emulator --port 8080 --orders 5000", "emulator --latency-ms 200,4 --quota 150 --window-ms 3000"],
   notes: ["Runs until SIGINT/SIGTERM."],
 });
 

@@ -104,10 +104,10 @@ const DEFINED = [
     name: "max_concurrency",
     kind: "integer",
     label: "Maximum concurrency",
-    description: "Requests in flight at once (per-order sub-resources, fallbacks).",
-    value: 4,
+    description: "At most this many requests in flight at once; within it the number adapts to the rate-limit headers and the latency.",
+    value: 16,
     min: 1,
-    max: 32,
+    max: 128,
   },
   {
     name: "rate_limit_reserve",

@@ -16,6 +16,20 @@ function integer(name: string, value: string | undefined, min = 0): number | und
   return Number(value);
 }
 
+/** `--latency-ms BASE[,PER_ROW]`: ms before every answer, and ms per record it lists. */
+function latency(value: string | undefined): { latencyMs?: number; latencyPerRowMs?: number } {
+  if (value === undefined) return {};
+  const [base, perRow, ...rest] = value.split(",");
+  if (rest.length > 0) throw new InputError(`--latency-ms takes BASE or BASE,PER_ROW (got ${JSON.stringify(value)})`);
+  return { latencyMs: integer("latency-ms", base), latencyPerRowMs: perRow === undefined ? undefined : nonNegative("latency-ms", perRow) };
+}
+
+/** A non-negative number, fractions allowed (per-row latencies below a millisecond). */
+function nonNegative(name: string, value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InputError(`--${name} must be a number >= 0 (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
 /** Runs the emulator command; resolves to the exit code once a signal stops it. */
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(EMULATOR, argv);
@@ -36,7 +50,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
     sizes,
     rateLimit: values["no-rate-limit"] ? false : { quota: integer("quota", str("quota"), 1), windowMs: integer("window-ms", str("window-ms"), 1) },
-    latencyMs: integer("latency-ms", str("latency-ms")),
+    ...latency(str("latency-ms")),
   });
   process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
   return await new Promise<number>((resolve) => {

@@ -53,6 +53,8 @@ export interface EmulatorOptions {
   rateLimit?: RateLimitOptions | false;
   /** Delay before every answer, in ms (default 0). */
   latencyMs?: number;
+  /** Further delay per record an answer lists, in ms (default 0): a page of 250 costs 250 × this. */
+  latencyPerRowMs?: number;
   /** Granted OAuth scopes (default: all). Endpoints outside them answer 403. */
   scopes?: readonly string[];
   /** Serve this store instead of generating one. */
@@ -77,8 +79,12 @@ export interface Emulator {
   setRateLimit(options: RateLimitOptions | false): void;
   /** Changes the granted scopes (`null`: all). */
   setScopes(scopes: readonly string[] | null): void;
-  /** Changes the delay before every answer. */
-  setLatency(ms: number): void;
+  /** Changes the delay before every answer, and per record it lists (default 0). */
+  setLatency(ms: number, perRowMs?: number): void;
+  /** Requests being answered now, and the most at once since the start (or the last `resetPeakInFlight`). */
+  inFlight(): { now: number; peak: number };
+  /** Starts measuring the peak of requests in flight afresh. */
+  resetPeakInFlight(): void;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -95,6 +101,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(),
     log: new RequestLog(),
     latencyMs: options.latencyMs ?? 0,
+    latencyPerRowMs: options.latencyPerRowMs ?? 0,
+    inFlight: { now: 0, peak: 0 },
     origin: "",
   };
   // Idle connections stay open a minute (Node's default is 5 s): a client that pauses longer
@@ -120,7 +128,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pendingFaults: () => state.faults.pending(),
     setRateLimit: (rate) => state.rateLimiter.configure(rate),
     setScopes: (scopes) => (state.scopes = scopes ? new Set(scopes) : null),
-    setLatency: (ms) => (state.latencyMs = ms),
+    setLatency: (ms, perRowMs = 0) => {
+      state.latencyMs = ms;
+      state.latencyPerRowMs = perRowMs;
+    },
+    inFlight: () => ({ ...state.inFlight }),
+    resetPeakInFlight: () => (state.inFlight.peak = state.inFlight.now),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

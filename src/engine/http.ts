@@ -89,6 +89,7 @@ export class ApiClient {
     for (;;) {
       await this.throttle.acquire();
       this.requests++;
+      const sent = performance.now();
       let response: Response & { _data?: unknown };
       try {
         response = await ofetch.raw(this.#base + label, {
@@ -100,7 +101,7 @@ export class ApiClient {
           timeout: this.options.timeoutSeconds * 1000,
         });
       } catch (error) {
-        this.throttle.release(undefined);
+        this.throttle.release();
         const code = connectErrorCode(error);
         if (code) {
           if (++refused > CONNECT_RETRIES) throw new RuntimeFailure(`cannot connect to ${this.options.apiUrl}: ${code}`);
@@ -112,8 +113,8 @@ export class ApiClient {
         continue;
       }
       const reading = readRateLimit(response.headers);
-      this.throttle.release(reading);
       const status = response.status;
+      this.throttle.release({ reading, latencyMs: performance.now() - sent, kind: `${api}/${path.replace(/\d+/g, "{n}")}`, throttled: status === 429 });
       const text = typeof response._data === "string" ? response._data : "";
       if (status === 429) {
         this.throttled++;

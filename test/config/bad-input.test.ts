@@ -61,7 +61,7 @@ const CASES: Case[] = [
   setting("max_nesting_depth 11", { max_nesting_depth: 11 }, /setting 'max_nesting_depth'.*at most 10/),
   setting("max_nesting_depth -1", { max_nesting_depth: -1 }, /setting 'max_nesting_depth'.*at least 0/),
   setting("channel_id 0", { channel_id: 0 }, /setting 'channel_id'.*at least 1/),
-  setting("max_concurrency 33", { max_concurrency: 33 }, /setting 'max_concurrency'.*at most 32/),
+  setting("max_concurrency 129", { max_concurrency: 129 }, /setting 'max_concurrency'.*at most 128/),
   setting("request_timeout 0", { request_timeout: 0 }, /setting 'request_timeout'.*at least 1/),
   setting("max_retries 51", { max_retries: 51 }, /setting 'max_retries'.*at most 50/),
   setting("rate_limit_reserve -1", { rate_limit_reserve: -1 }, /setting 'rate_limit_reserve'.*at least 0/),

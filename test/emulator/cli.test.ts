@@ -12,14 +12,16 @@ describe("runEmulatorCommand", () => {
       lines.push(String(chunk));
       return true;
     }) as typeof process.stdout.write);
-    const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000"]);
+    const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000", "--latency-ms", "0,1.5"]);
     await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
     expect(lines[0]!.endsWith("\n")).toBe(true);
     const ready = JSON.parse(lines[0]!);
     expect(Object.keys(ready).sort()).toEqual(["access_token", "api_url", "store_hash"]);
     expect(ready).toMatchObject({ store_hash: "clitest", access_token: "tok" });
     expect(ready.api_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const t0 = Date.now();
     const res = await fetch(`${ready.api_url}/stores/clitest/v2/orders?limit=250`, { headers: { "X-Auth-Token": "tok" } });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(12 * 1.5 - 1); // --latency-ms 0,1.5: 1.5 ms per listed order
     expect(res.status).toBe(200);
     expect(await res.json()).toHaveLength(12);
     expect(res.headers.get("x-rate-limit-requests-quota")).toBe("5");
@@ -33,5 +35,7 @@ describe("runEmulatorCommand", () => {
     await expect(runEmulatorCommand(["--bogus"])).rejects.toMatchObject({ exitCode: 2 });
     await expect(runEmulatorCommand(["--orders", "many"])).rejects.toMatchObject({ exitCode: 2 });
     await expect(runEmulatorCommand(["--store-hash", "Bad-Hash"])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(runEmulatorCommand(["--latency-ms", "200,four"])).rejects.toMatchObject({ exitCode: 2, message: /--latency-ms/ });
+    await expect(runEmulatorCommand(["--latency-ms", "1,2,3"])).rejects.toMatchObject({ exitCode: 2, message: /BASE,PER_ROW/ });
   });
 });

@@ -99,6 +99,21 @@ describe("faults", () => {
     expect((await get(emu, "/v2/orders?page=3&limit=5")).status).toBe(200);
   });
 
+  it("per-row latency is charged per listed record, and the emulator counts requests in flight", async () => {
+    emu.setLatency(100, 20);
+    try {
+      emu.resetPeakInFlight();
+      const t0 = Date.now();
+      const answers = await Promise.all([1, 2, 3, 4].map(() => get(emu, "/v2/orders?limit=10")));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(100 + 10 * 20 - 1); // one wave: base + 10 rows × 20 ms
+      expect(emu.inFlight().peak).toBeGreaterThanOrEqual(2);
+      expect(emu.inFlight().now).toBe(0);
+    } finally {
+      emu.setLatency(0);
+    }
+  });
+
   it("latency applies to every request", async () => {
     emu.setLatency(120);
     try {

@@ -23,7 +23,12 @@ export interface ServerState {
   rateLimiter: RateLimiter;
   faults: Faults;
   log: RequestLog;
+  /** Delay before every answer, in ms. */
   latencyMs: number;
+  /** Further delay per record the answer lists (v2 array, v3 `data`), in ms. */
+  latencyPerRowMs: number;
+  /** Requests being answered now, and the most at once. */
+  inFlight: { now: number; peak: number };
   /** `http://host:port`, set once listening. */
   origin: string;
 }
@@ -61,6 +66,9 @@ function findRoute(api: Api, path: string): { route: Route; params: Record<strin
 /** Creates the request listener. */
 export function createListener(state: ServerState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    state.inFlight.now++;
+    state.inFlight.peak = Math.max(state.inFlight.peak, state.inFlight.now);
+    res.once("close", () => state.inFlight.now--);
     handle(state, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { "Content-Type": "application/json" });
@@ -113,6 +121,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const token = Array.isArray(header) ? header[0] : header;
   let reply = answer(state, method, parsed, url, token, entry);
   if (fault?.kind === "nulls") reply = withNulls(reply, new Set(fault.keep ?? ["id"]));
+  const rows = state.latencyPerRowMs > 0 ? rowCount(reply.body) : 0;
+  if (rows > 0) await sleep(rows * state.latencyPerRowMs);
   if (fault?.kind === "truncate") {
     truncate(res, reply, fault);
     finish(reply.status);
@@ -120,6 +130,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   }
   send(res, reply);
   finish(reply.status);
+}
+
+/** The number of records a reply lists (what per-row latency is charged for). */
+function rowCount(body: unknown): number {
+  if (Array.isArray(body)) return body.length;
+  const data = body && typeof body === "object" ? (body as { data?: unknown }).data : undefined;
+  return Array.isArray(data) ? data.length : body === undefined || body === null ? 0 : 1;
 }
 
 function answer(
