@@ -145,6 +145,9 @@ export const REPORT = define({
     schema: { type: "string", value: "NAME", help: "schema of the tables (default bigcommerce)" },
   },
   examples: ["report --duckdb shop.duckdb --out report.html"],
+  notes: [
+    "Built on the analytics views every load refreshes (docs/analytics.md): KPIs, revenue by store-local week or month, orders by status, top products and customers, a retention heatmap, the load history. One HTML file, no scripts or remote assets.",
+  ],
 });
 
 /** `emulator`. */
