@@ -5,6 +5,7 @@ import { checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
 import { upgradeState } from "../engine/state.ts";
+import { planStream, tablesOf } from "../engine/schema.ts";
 import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
@@ -46,6 +47,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     const state = upgradeState(await destination.readState(), registry, (stream) => tables.has(stream));
     const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const summary = await destination.load(logged(events, request.log), {
+      tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
       requests: () => client.requests,
@@ -80,8 +82,15 @@ export function summaryTable(result: LoadResult): string {
   const all = Object.entries(result.rows).sort(([a], [b]) => a.localeCompare(b));
   const tables = all.filter(([, rows]) => rows > 0);
   const width = Math.max(12, ...tables.map(([t]) => t.length));
-  const lines = [`${"table".padEnd(width)}  ${"rows".padStart(8)}`, `${"-".repeat(width)}  ${"-".repeat(8)}`];
-  for (const [table, rows] of tables) lines.push(`${table.padEnd(width)}  ${String(rows).padStart(8)}`);
+  // Values kept in `_rescued`, per table, when there are any.
+  const rescued = (table: string) => result.tables[table]?.rescued ?? 0;
+  const rescueColumn = tables.some(([t]) => rescued(t) > 0);
+  const extra = (table: string) => (rescueColumn ? `  ${String(rescued(table)).padStart(8)}` : "");
+  const lines = [
+    `${"table".padEnd(width)}  ${"rows".padStart(8)}${rescueColumn ? `  ${"rescued".padStart(8)}` : ""}`,
+    `${"-".repeat(width)}  ${"-".repeat(8)}${rescueColumn ? `  ${"-".repeat(8)}` : ""}`,
+  ];
+  for (const [table, rows] of tables) lines.push(`${table.padEnd(width)}  ${String(rows).padStart(8)}${extra(table)}`);
   const total = tables.reduce((n, [, rows]) => n + rows, 0);
   if (all.length > tables.length) lines.push(`(${all.length - tables.length} child tables with no rows this time)`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(8)}`, `${"total".padEnd(width)}  ${String(total).padStart(8)}`, "");
@@ -91,10 +100,18 @@ export function summaryTable(result: LoadResult): string {
   }
   for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
   if (result.analytics) lines.push("", analyticsLine(result.analytics));
+  if (result.migrations.length > 0) {
+    const moved = result.migrations.reduce((n, m) => n + m.rescued, 0);
+    lines.push(
+      "",
+      `upgraded ${result.migrations.length} columns of ${new Set(result.migrations.map((m) => m.table)).size} tables to their current types` +
+        ` (${moved} values that did not fit moved to _rescued; see _loads.migrations)`,
+    );
+  }
   lines.push(
     "",
     `${total} rows in ${tables.length} tables, ${result.requests} API requests, ${result.seconds.toFixed(1)} s` +
-      (result.rescued ? `, ${result.rescued} rows with values kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
+      (result.rescued ? `, ${result.rescued} values kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
   );
   return lines.join("\n") + "\n";
 }

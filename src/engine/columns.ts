@@ -1,6 +1,5 @@
 /**
- * Values coerced to their column's logical type (decided in column-rules.ts), and the
- * widening a destination applies when a stored column is narrower. Both hosts and every
+ * Values coerced to their column's logical type (decided in column-rules.ts). Both hosts and every
  * destination see the same typed values: decimals as exact text with their scale's
  * digits, timestamps as ISO 8601 UTC.
  */
@@ -16,20 +15,6 @@ export function schemaTypes(schema: JsonSchema): string[] {
 /** A stable text form of a column type, for comparison and messages. */
 export function typeName(type: ColumnType): string {
   return typeof type === "string" ? type : `${typeName(type.list)}[]`;
-}
-
-/** The narrowest type that holds values of both; types only ever widen. */
-export function widenType(a: ColumnType, b: ColumnType): ColumnType {
-  if (typeName(a) === typeName(b)) return a;
-  if (typeof a === "object" && typeof b === "object") return { list: widenType(a.list, b.list) };
-  const numeric = ["integer", "decimal", "number"];
-  if (typeof a === "string" && typeof b === "string" && numeric.includes(a) && numeric.includes(b)) {
-    if (a === "decimal" || b === "decimal") return a === "number" || b === "number" ? "number" : "decimal";
-    return "number";
-  }
-  if (a === "json" || b === "json" || typeof a === "object" || typeof b === "object") return "json";
-  // (A rate and money together have no exact numeric type in common: text holds both.)
-  return "string";
 }
 
 /** Marker returned by `coerce` when a value does not fit its column type. */

@@ -30,7 +30,7 @@ describe("schema evolution", () => {
   const path = tmp.file("evolution.duckdb");
   const v1 = { id: "integer", date_modified: "timestamp", store_credit: "integer", email: "string", notes: "string", group_ids: { list: "integer" } } as const;
 
-  it("adds columns and widens types when a schema event comes again mid-load", async () => {
+  it("adds columns and changes types when a schema event comes again mid-load", async () => {
     const v2 = { ...v1, store_credit: "number", channel_ids: { list: "integer" } } as const;
     await loadEvents(events([
       { type: "stream-start", stream: "customers", incremental: true },
@@ -47,7 +47,7 @@ describe("schema evolution", () => {
     ]);
   });
 
-  it("brings an existing table up to a later load's schema: never drops a column, converts stored values when widening", async () => {
+  it("brings an existing table up to a later load's schema: never drops a column, converts stored values to the new types", async () => {
     // The later schema lacks `notes`, and widens: timestamp → string (stored values become ISO text), string → json (JSON strings), integer[] → number[].
     const v3 = { id: "integer", date_modified: "string", store_credit: "number", email: "json", group_ids: { list: "number" }, tax_exempt_category: "string" } as const;
     const summary = await loadEvents(events([
@@ -78,17 +78,35 @@ describe("schema evolution", () => {
     ]);
   });
 
-  it("keeps the wider stored type when a later schema is narrower (values are written as the stored type)", async () => {
-    await loadEvents(events([
+  it("changes a stored column to the schema's type: every row kept, values converted exactly, misfits moved to _rescued", async () => {
+    const summary = await loadEvents(events([
       { type: "stream-start", stream: "customers", incremental: true },
       { type: "schema", table: table(v1) },
       batch([{ id: 4, date_modified: "2024-03-04T10:00:00.000Z", store_credit: 7, email: "d@example.com", notes: "n", group_ids: [4], _rescued: null }], "2024-03-04T10:00:00.000Z"),
       { type: "stream-end", stream: "customers", records: 1, requests: 1 },
     ]), { path });
-    expect(await types(path)).toMatchObject({ date_modified: "VARCHAR", email: "JSON", group_ids: "DOUBLE[]", store_credit: "DOUBLE" });
-    expect(await query(path, "SELECT date_modified, CAST(email AS VARCHAR) AS email FROM bigcommerce.customers WHERE id = 4")).toEqual([
-      { date_modified: "2024-03-04T10:00:00.000Z", email: '"d@example.com"' },
+    expect(await types(path)).toMatchObject({ date_modified: "TIMESTAMP WITH TIME ZONE", email: "VARCHAR", group_ids: "BIGINT[]", store_credit: "BIGINT" });
+    expect(await query(
+      path,
+      `SELECT id, strftime(date_modified, '%Y-%m-%dT%H:%M:%SZ') AS date_modified, email, group_ids, store_credit, CAST(_rescued AS VARCHAR) AS rescued
+       FROM bigcommerce.customers ORDER BY id`,
+    )).toEqual([
+      { id: "1", date_modified: "2024-03-01T10:00:00Z", email: "a@example.com", group_ids: ["1", "2"], store_credit: "5", rescued: null },
+      { id: "2", date_modified: "2024-03-02T10:00:00Z", email: "b@example.com", group_ids: ["3"], store_credit: null, rescued: '{"store_credit":2.5}' },
+      {
+        id: "3", date_modified: null, email: null, group_ids: null, store_credit: "1",
+        rescued: '{"date_modified":"yesterday-ish","email":{"primary":"c@example.com"},"group_ids":[1.5]}',
+      },
+      { id: "4", date_modified: "2024-03-04T10:00:00Z", email: "d@example.com", group_ids: ["4"], store_credit: "7", rescued: null },
     ]);
-    expect(await query(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.customers")).toEqual([{ n: 4 }]);
+    const changed = summary.migrations.map((m) => `${m.column}: ${m.from} → ${m.to}, ${m.values} values, ${m.rescued} rescued`).sort();
+    expect(changed).toEqual([
+      "date_modified: VARCHAR → TIMESTAMPTZ, 3 values, 1 rescued",
+      "email: JSON → VARCHAR, 3 values, 1 rescued",
+      "group_ids: DOUBLE[] → BIGINT[], 3 values, 1 rescued",
+      "store_credit: DOUBLE → BIGINT, 3 values, 1 rescued",
+    ]);
+    const [loads] = await query(path, `SELECT json_array_length(migrations)::INTEGER AS n FROM bigcommerce._loads WHERE load_id = '${summary.loadId}'`);
+    expect(loads).toEqual({ n: 4 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coerce, DOES_NOT_FIT, widenType } from "../../src/engine/columns.ts";
+import { coerce, DOES_NOT_FIT } from "../../src/engine/columns.ts";
 import { flattenRecord, newSink } from "../../src/engine/flatten.ts";
 import { planStream, tablesOf } from "../../src/engine/schema.ts";
 import { defineStream, findStream } from "../../src/engine/registry.ts";
@@ -130,12 +130,6 @@ describe("column types", () => {
     expect(coerce("", "decimal")).toBeNull();
     expect(coerce("", "string")).toBe("");
     expect(coerce([1, 2], { list: "integer" })).toEqual([1, 2]);
-  });
-  it("only ever widens", () => {
-    expect(widenType("integer", "number")).toBe("number");
-    expect(widenType("integer", "decimal")).toBe("decimal");
-    expect(widenType("boolean", "integer")).toBe("string");
-    expect(widenType("string", "json")).toBe("json");
   });
 });
 

@@ -141,6 +141,32 @@ describe("a sync of every stream", () => {
     expect(checked).toBeGreaterThan(300);
   });
 
+  it("enforces the formats: a money value that is not a decimal string, or a date that is not a date-time, fails validation", () => {
+    const ajv = singerAjv();
+    const schema = messages.find((m) => m.type === "SCHEMA" && m.stream === "products")!.schema!;
+    const record = messages.find((m) => m.type === "RECORD" && m.stream === "products")!.record!;
+    const validate = ajv.compile(schema);
+    expect(validate(record)).toBe(true);
+    expect(validate({ ...record, price: "twelve" })).toBe(false);
+    expect(validate({ ...record, price: 12.5 })).toBe(false);
+    expect(validate({ ...record, date_modified: "yesterday" })).toBe(false);
+    expect(validate({ ...record, id: 1.5 })).toBe(false);
+  });
+
+  it("sends money from v2 strings and v3 numbers alike, as decimal strings with four decimals; ids and counts as integers", () => {
+    const records = recordsByStream(messages);
+    const money = /^-?\d+\.\d{4}$/;
+    for (const [stream, column] of [["orders", "total_inc_tax"], ["order_products", "price_inc_tax"], ["products", "price"], ["product_variants", "calculated_price"], ["refunds", "total_amount"]]) {
+      const values = records.get(stream)!.map((r) => r[column]).filter((v) => v !== null);
+      expect(values.length, `${stream}.${column}`).toBeGreaterThan(0);
+      for (const v of values) expect(v, `${stream}.${column}`).toMatch(money);
+    }
+    for (const rate of records.get("currencies")!.map((r) => r.currency_exchange_rate)) expect(rate).toMatch(/^\d+\.\d{10}$/);
+    for (const order of records.get("orders")!) {
+      for (const column of ["customer_id", "items_total", "shipping_address_count"]) expect(Number.isInteger(order[column]), column).toBe(true);
+    }
+  });
+
   it("gives every record its primary key, non-null and unique within its stream", () => {
     const keys = new Map<string, string[]>();
     const seen = new Map<string, Set<string>>();

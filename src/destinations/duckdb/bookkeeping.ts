@@ -1,7 +1,8 @@
 /**
  * The destination's own tables in the schema: `_state` (the Singer state, one JSON
  * document, written in the same transaction as the rows it covers) and `_loads` (one row
- * per load: started, ended, status, per-stream and per-table counts, error).
+ * per load: started, ended, status, per-stream and per-table counts, error, and the columns
+ * the load changed to their current types).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { State } from "../../engine/types.ts";
@@ -23,8 +24,10 @@ export async function ensureBookkeeping(connection: DuckDBConnection, schema: st
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${qualified(schema, LOADS_TABLE)} (
       load_id VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ, status VARCHAR,
-      streams JSON, tables JSON, rows BIGINT, requests BIGINT, metadata JSON, error VARCHAR)`,
+      streams JSON, tables JSON, rows BIGINT, requests BIGINT, metadata JSON, error VARCHAR, migrations JSON)`,
   );
+  // Files written by the first release have no `migrations` column yet.
+  await connection.run(`ALTER TABLE ${qualified(schema, LOADS_TABLE)} ADD COLUMN IF NOT EXISTS migrations JSON`);
 }
 
 /** The stored state, or undefined when there is none (or no `_state` table). */
@@ -55,6 +58,8 @@ export interface LoadRecord {
   tables: unknown;
   rows: number;
   requests: number;
+  /** Columns changed to their current type (files written by an earlier version). */
+  migrations: readonly unknown[];
   error?: string;
 }
 
@@ -85,6 +90,7 @@ export async function updateLoad(connection: DuckDBConnection, schema: string, l
        streams = ${literal(JSON.stringify(record.streams))},
        tables = ${literal(JSON.stringify(record.tables))},
        rows = ${record.rows}, requests = ${record.requests},
+       migrations = ${record.migrations.length > 0 ? literal(JSON.stringify(record.migrations)) : "NULL"},
        error = ${record.error === undefined ? "NULL" : literal(record.error)}
      WHERE load_id = ${literal(loadId)}`,
   );

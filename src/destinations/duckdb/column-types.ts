@@ -1,12 +1,12 @@
 /**
- * Logical column types ↔ DuckDB types, widening, and the SQL that converts stored values
- * when a column widens. The mapping: integer→BIGINT, number→DOUBLE, decimal→DECIMAL(18,4),
+ * Logical column types ↔ DuckDB types, and the SQL that converts stored values to text or
+ * JSON. The mapping: integer→BIGINT, number→DOUBLE, decimal→DECIMAL(18,4),
  * rate→DECIMAL(20,10), boolean→BOOLEAN, timestamp→TIMESTAMPTZ, date→DATE, string→VARCHAR, json→JSON, {list:T}→T[].
  */
-import { DECIMAL_DIGITS, typeName, widenType } from "../../engine/columns.ts";
+import { DECIMAL_DIGITS, typeName } from "../../engine/columns.ts";
 import type { ColumnType } from "../../engine/types.ts";
 
-export { typeName, widenType };
+export { typeName };
 
 /** The DuckDB type of a logical column type. */
 export function sqlType(type: ColumnType): string {
@@ -75,19 +75,14 @@ export function sameType(a: ColumnType, b: ColumnType): boolean {
 const ISO_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
 
 /**
- * SQL converting `expr` of type `from` to type `to` (a widening): used by `ALTER … USING`
- * so that stored values read like the values the engine sends for the wider type
- * (timestamps stay ISO 8601 text, strings become JSON strings rather than parsed JSON).
+ * SQL converting `expr` of type `from` to text or JSON, where nothing can be lost: used by
+ * `ALTER … USING` so that stored values read like the values the engine sends (timestamps
+ * ISO 8601 text, strings JSON strings rather than parsed JSON).
  */
-export function convertSql(expr: string, from: ColumnType, to: ColumnType): string {
+export function convertSql(expr: string, from: ColumnType, to: "string" | "json"): string {
   if (sameType(from, to)) return expr;
   if (to === "json") return `to_json(${expr})`;
-  if (typeof from === "object" && typeof to === "object") {
-    return `list_transform(${expr}, x -> ${convertSql("x", from.list, to.list)})`;
-  }
-  if (to === "string") {
-    if (from === "timestamp") return `strftime(${expr}, ${ISO_FORMAT})`;
-    if (typeof from === "object") return `CAST(to_json(${expr}) AS VARCHAR)`;
-  }
-  return `CAST(${expr} AS ${sqlType(to)})`;
+  if (from === "timestamp") return `strftime(${expr}, ${ISO_FORMAT})`;
+  if (typeof from === "object") return `CAST(to_json(${expr}) AS VARCHAR)`;
+  return `CAST(${expr} AS VARCHAR)`;
 }

@@ -11,3 +11,4 @@ export { DELETED_AT, EXTRACTED_AT, LOAD_ID, RESCUED } from "./tables.ts";
 export { DEFAULT_SCHEMA, type LoadOptions, type LoadSummary, type StreamLoadSummary, type TableLoadSummary } from "./types.ts";
 export { ANALYTICS_VIEWS, type AnalyticsSummary, analyticsSchema, refreshAnalytics } from "./analytics.ts";
 export { ORDER_STATUS_GROUPS, type StatusGroup } from "./analytics-sources.ts";
+export type { Migration } from "./retype.ts";

@@ -23,6 +23,7 @@ import { closeInterruptedLoads, REPLACE_MARK, saveState, startLoad, updateLoad }
 import { inTransaction } from "./connection.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
+import { type Migration, upgradeTables } from "./retype.ts";
 import { ensureTable, storedColumns, tableNames } from "./tables.ts";
 import type { LoadOptions, LoadSummary, StreamLoadSummary } from "./types.ts";
 import type { Stamp } from "./writes.ts";
@@ -67,6 +68,9 @@ export class LoadRun {
   #state: State;
   readonly #initial: State;
   #stages = 0;
+  /** Columns this load changed to their current type. */
+  readonly #migrations: Migration[] = [];
+  readonly #retyped = (migration: Migration) => this.#migrations.push(migration);
   readonly #started = new Date();
   #analytics: AnalyticsSummary | undefined;
 
@@ -88,6 +92,7 @@ export class LoadRun {
     await dropReplaceTables(this.connection, this.schema);
     await startLoad(this.connection, this.schema, this.loadId, this.#started.toISOString(), this.options.metadata);
     try {
+      await this.#upgrade();
       for await (const event of events) await this.#handle(event);
       await this.#finish();
       this.#analytics = await refreshAnalytics(this.connection, this.schema);
@@ -101,6 +106,23 @@ export class LoadRun {
       throw error;
     }
     return await this.#record("success");
+  }
+
+  /**
+   * A file written by an earlier version: every stored column of the source's tables to its
+   * current type, and the record of it in `_loads`, in one transaction.
+   */
+  async #upgrade(): Promise<void> {
+    if (!this.options.tables) return;
+    try {
+      await inTransaction(this.connection, async () => {
+        this.#migrations.push(...await upgradeTables(this.connection, this.schema, this.options.tables!));
+        if (this.#migrations.length > 0) await this.#record("running");
+      });
+    } catch (error) {
+      this.#migrations.length = 0; // rolled back
+      throw new RuntimeFailure(`DuckDB: upgrading the tables of schema ${this.schema} to the current column types failed: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   async #handle(event: SyncEvent): Promise<void> {
@@ -183,7 +205,7 @@ export class LoadRun {
     const exists = info.columns ?? await storedColumns(this.connection, this.schema, table.name);
     if (!exists) return;
     await inTransaction(this.connection, async () => {
-      info.columns = await ensureTable(this.connection, this.schema, table);
+      info.columns = await ensureTable(this.connection, this.schema, table, table.name, this.#retyped);
       if (info.replaceTable) await ensureTable(this.connection, this.schema, table, info.replaceTable);
     });
   }
@@ -203,7 +225,7 @@ export class LoadRun {
 
   /** Where a table's rows go in this load. */
   async #physical(info: TableInfo): Promise<string> {
-    info.columns ??= await ensureTable(this.connection, this.schema, info.schema);
+    info.columns ??= await ensureTable(this.connection, this.schema, info.schema, info.schema.name, this.#retyped);
     if (info.mode !== "replace") return info.schema.name;
     if (!info.replaceTable) {
       const name = `${info.schema.name}${REPLACE_MARK}${this.loadId}`;
@@ -352,7 +374,8 @@ export class LoadRun {
     const rows = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary.inserted + i.summary.updated]));
     const total = Object.values(rows).reduce((a, b) => a + b, 0);
     const requests = this.options.requests?.() ?? Object.values(this.#streams).reduce((n, s) => n + s.requests, 0);
-    await updateLoad(this.connection, this.schema, this.loadId, { status, streams: this.#streams, tables, rows: total, requests, error }, status === "running" ? undefined : ended.toISOString());
+    const migrations = this.#migrations;
+    await updateLoad(this.connection, this.schema, this.loadId, { status, streams: this.#streams, tables, rows: total, requests, migrations, error }, status === "running" ? undefined : ended.toISOString());
     return {
       loadId: this.loadId,
       schema: this.schema,
@@ -364,6 +387,7 @@ export class LoadRun {
       tables,
       streams: this.#streams,
       rescued: Object.values(tables).reduce((n, t) => n + t.rescued, 0),
+      migrations: [...migrations],
       requests,
       state: this.#state,
       analytics: this.#analytics,

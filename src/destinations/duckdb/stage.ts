@@ -26,7 +26,7 @@ export const ORDER_COLUMN = "__ord";
 
 /** What staging found. */
 export interface StageResult {
-  /** Rows with a non-null `_rescued` (after unknown fields were moved there). */
+  /** Values in `_rescued` (after unknown fields were moved there). */
   rescued: number;
 }
 
@@ -58,7 +58,7 @@ export async function stageRows(
       const order: DuckDBValue[] = new Array(part.length);
       for (let r = 0; r < part.length; r++) {
         const row = withUnknownRescued(part[r], known);
-        if (row[RESCUED] !== null && row[RESCUED] !== undefined) rescued++;
+        rescued += rescuedValues(row[RESCUED]);
         for (let c = 0; c < names.length; c++) {
           try {
             values[c][r] = converters[c](row[names[c]]);
@@ -97,4 +97,10 @@ function withUnknownRescued(row: Row, known: ReadonlySet<string>): Row {
   const current = row[RESCUED];
   const merged = current && typeof current === "object" && !Array.isArray(current) ? { ...current, ...extra } : { ...extra };
   return { ...row, [RESCUED]: merged };
+}
+
+/** How many values a row's `_rescued` keeps. */
+function rescuedValues(rescued: unknown): number {
+  if (rescued === null || rescued === undefined) return 0;
+  return typeof rescued === "object" && !Array.isArray(rescued) ? Object.keys(rescued).length : 1;
 }

@@ -1,11 +1,13 @@
 /**
  * Tables as stored: their columns (read from `information_schema`), creation, and
- * evolution — new columns are added, widened types widened (stored values converted),
- * nothing is ever dropped. Every table also gets the destination's meta columns.
+ * evolution — new columns are added, a column stored with another type is changed to the
+ * current one (stored values converted exactly or kept in `_rescued`), nothing is dropped.
+ * Every table also gets the destination's meta columns.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ColumnType, TableSchema } from "../../engine/types.ts";
-import { convertSql, logicalType, sameType, sqlType, widenType } from "./column-types.ts";
+import { logicalType, sqlType } from "./column-types.ts";
+import { changesOf, type Migration, retypeTable, storedTypes } from "./retype.ts";
 import { ident, literal, qualified } from "./sql.ts";
 
 /** When the batch holding the row was stored. */
@@ -36,13 +38,9 @@ export type StoredColumns = Map<string, ColumnType>;
 
 /** The stored columns of a table (meta columns included), or undefined when it does not exist. */
 export async function storedColumns(connection: DuckDBConnection, schema: string, table: string): Promise<StoredColumns | undefined> {
-  const reader = await connection.runAndReadAll(
-    `SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_schema = ${literal(schema)} AND table_name = ${literal(table)} ORDER BY ordinal_position`,
-  );
-  const rows = reader.getRows();
-  if (rows.length === 0) return undefined;
-  return new Map(rows.map(([name, type]) => [String(name), logicalType(String(type))]));
+  const types = await storedTypes(connection, schema, table);
+  if (types.size === 0) return undefined;
+  return new Map([...types].map(([name, type]) => [name, logicalType(type)]));
 }
 
 /** The names of a schema's base tables. */
@@ -63,35 +61,33 @@ function wantedColumns(table: TableSchema): { name: string; type: ColumnType }[]
 
 /**
  * Makes the stored table `physical` hold `table`'s columns: creates it, or adds missing
- * columns and widens narrower ones (`ALTER … TYPE … USING`, converting stored values).
- * Returns the columns as now stored. Run it inside a transaction to make it atomic.
+ * columns and changes columns stored with another type to the table's types (`retypeTable`:
+ * values converted exactly, misfits moved to `_rescued`; `onRetype` is told). Returns the
+ * columns as now stored. Run it inside a transaction to make it atomic.
  */
 export async function ensureTable(
   connection: DuckDBConnection,
   schema: string,
   table: TableSchema,
   physical = table.name,
+  onRetype?: (migration: Migration) => void,
 ): Promise<StoredColumns> {
   const target = qualified(schema, physical);
-  const stored = await storedColumns(connection, schema, physical);
+  let stored = await storedColumns(connection, schema, physical);
   const wanted = wantedColumns(table);
   if (!stored) {
     const defs = [...wanted.map((c) => `${ident(c.name)} ${sqlType(c.type)}`), ...META_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`)];
     await connection.run(`CREATE TABLE ${target} (${defs.join(", ")})`);
     return new Map([...wanted.map((c) => [c.name, c.type] as const), ...META_COLUMNS.map(([n]) => [n, n === LOAD_ID ? "string" : "timestamp"] as const)]);
   }
+  const types = await storedTypes(connection, schema, physical);
+  const migrations = await retypeTable(connection, schema, physical, types, changesOf(table, types));
+  for (const migration of migrations) onRetype?.({ ...migration, table: table.name });
+  if (migrations.length > 0) stored = (await storedColumns(connection, schema, physical))!;
   for (const column of wanted) {
-    const have = stored.get(column.name);
-    if (have === undefined) {
-      await connection.run(`ALTER TABLE ${target} ADD COLUMN ${ident(column.name)} ${sqlType(column.type)}`);
-      stored.set(column.name, column.type);
-      continue;
-    }
-    const wider = widenType(have, column.type);
-    if (sameType(wider, have)) continue;
-    const name = ident(column.name);
-    await connection.run(`ALTER TABLE ${target} ALTER COLUMN ${name} SET DATA TYPE ${sqlType(wider)} USING ${convertSql(name, have, wider)}`);
-    stored.set(column.name, wider);
+    if (stored.has(column.name)) continue;
+    await connection.run(`ALTER TABLE ${target} ADD COLUMN ${ident(column.name)} ${sqlType(column.type)}`);
+    stored.set(column.name, column.type);
   }
   for (const [name, type] of META_COLUMNS) {
     if (stored.has(name)) continue;

@@ -1,6 +1,7 @@
 /** Options and results of a DuckDB load. */
-import type { State, WriteMode } from "../../engine/types.ts";
+import type { State, TableSchema, WriteMode } from "../../engine/types.ts";
 import type { AnalyticsSummary } from "./analytics.ts";
+import type { Migration } from "./retype.ts";
 
 /** The schema tables go into unless told otherwise. */
 export const DEFAULT_SCHEMA = "bigcommerce";
@@ -22,6 +23,12 @@ export interface LoadOptions {
   requests?: () => number;
   /** Anything worth keeping with the load (tap version, selection…), stored as `_loads.metadata`. Never secrets. */
   metadata?: Record<string, unknown>;
+  /**
+   * Every table the source defines, with its current column types: stored tables written by
+   * an earlier version get these types before anything is written (one transaction, recorded
+   * in `_loads.migrations`). Tables only met in the events are brought up to date when met.
+   */
+  tables?: readonly TableSchema[];
   /** Told after each committed batch. */
   onBatch?: (info: { stream: string; rows: number; state: State }) => void;
 }
@@ -41,7 +48,7 @@ export interface TableLoadSummary {
   skipped: number;
   /** Stale child rows removed because their parent was merged without them. */
   removed: number;
-  /** Rows with values kept in `_rescued`. */
+  /** Values kept in `_rescued` (fields that did not fit their column, or had none). */
   rescued: number;
 }
 
@@ -68,8 +75,10 @@ export interface LoadSummary {
   rows: Record<string, number>;
   tables: Record<string, TableLoadSummary>;
   streams: Record<string, StreamLoadSummary>;
-  /** Rows with values kept in `_rescued`, over all tables. */
+  /** Values kept in `_rescued`, over all tables. */
   rescued: number;
+  /** Columns changed to their current type (a file written by an earlier version). */
+  migrations: Migration[];
   requests: number;
   /** The state stored at the end. */
   state: State;

@@ -99,7 +99,7 @@ function toDouble(value: unknown): number {
 /** A decimal's exact value in a DECIMAL(width, scale) column; fails when it needs more digits. */
 export function toDecimal(value: unknown, width: number, scale: number): DuckDBDecimalValue {
   const text = decimalText(typeof value === "bigint" ? String(value) : value, width, scale);
-  if (text === undefined) fail(`decimal ${describe(value)} does not fit DECIMAL(${width},${scale})`);
+  if (text === undefined) fail(`decimal ${typeof value === "string" ? value.trim() : describe(value)} does not fit DECIMAL(${width},${scale})`);
   const scaled = BigInt(text.replace(".", ""));
   return new DuckDBDecimalValue(scaled, width, scale);
 }

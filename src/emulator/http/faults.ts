@@ -41,6 +41,8 @@ export type FaultRule = FaultScope & (
    * then come in id order, their cursor keyed on id, as BigCommerce's v3 customers cursor is).
    */
   | { kind: "ignore-param"; param: string }
+  /** Answer normally, but with these fields of each listed item set to these values (e.g. a price with six decimals). */
+  | { kind: "values"; set: Record<string, unknown> }
 );
 
 interface Armed {

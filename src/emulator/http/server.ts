@@ -120,7 +120,11 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const header = req.headers["x-auth-token"];
   const token = Array.isArray(header) ? header[0] : header;
   let reply = answer(state, method, parsed, url, token, entry);
-  if (fault?.kind === "nulls") reply = withNulls(reply, new Set(fault.keep ?? ["id"]));
+  if (fault?.kind === "nulls") {
+    const keep = new Set(fault.keep ?? ["id"]);
+    reply = mapItems(reply, (item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, keep.has(k) ? v : null])));
+  }
+  if (fault?.kind === "values") reply = mapItems(reply, (item) => ({ ...item, ...fault.set }));
   const rows = state.latencyPerRowMs > 0 ? rowCount(reply.body) : 0;
   if (rows > 0) await sleep(rows * state.latencyPerRowMs);
   if (fault?.kind === "truncate") {
@@ -192,16 +196,13 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-/** The reply with the fields of its listed items (v2 array or v3 `data`) null, except `keep`. */
-function withNulls(reply: Reply, keep: ReadonlySet<string>): Reply {
-  const blank = (item: unknown) =>
-    item !== null && typeof item === "object" && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).map(([k, v]) => [k, keep.has(k) ? v : null]))
-      : item;
+/** The reply with each listed item (v2 array or v3 `data`) that is an object replaced by `map(item)`. */
+function mapItems(reply: Reply, map: (item: Record<string, unknown>) => Record<string, unknown>): Reply {
+  const one = (item: unknown) => (item !== null && typeof item === "object" && !Array.isArray(item) ? map(item as Record<string, unknown>) : item);
   const body = reply.body as unknown;
-  if (Array.isArray(body)) return { ...reply, body: body.map(blank) };
+  if (Array.isArray(body)) return { ...reply, body: body.map(one) };
   if (body !== null && typeof body === "object" && Array.isArray((body as { data?: unknown }).data)) {
-    return { ...reply, body: { ...body, data: (body as { data: unknown[] }).data.map(blank) } };
+    return { ...reply, body: { ...body, data: (body as { data: unknown[] }).data.map(one) } };
   }
   return reply;
 }
