@@ -13,6 +13,8 @@ import { chromiumSkipReason, renderInChromium } from "../support/chromium.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
 import { queryAttached as query } from "./fixtures.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
+import type { ReportData } from "../../src/commands/report-data.ts";
+import { renderReport } from "../../src/commands/report-html.ts";
 
 const skipChromium = chromiumSkipReason();
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
@@ -21,9 +23,11 @@ describe("report", () => {
   const dir = tempDir("tap-bc-report-");
   const full = join(dir, "shop.duckdb");
   const partial = join(dir, "partial.duckdb");
+  const noOrders = join(dir, "customers.duckdb");
   let emulator: Emulator;
   let fullHtml = "";
   let partialHtml = "";
+  let noOrdersHtml = "";
 
   beforeAll(async () => {
     const started = await emulatorWithConfig({ seed: 7, sizes: { orders: 240, customers: 60, products: 30 } }, { page_size: 50 });
@@ -36,12 +40,15 @@ describe("report", () => {
     const cut = await runCli(["load", "--config", config, "--duckdb", partial, "--streams", "orders"]);
     emulator.setFaults([]);
     expect(cut.code, cut.stderr).toBe(1);
-    for (const [db, out] of [[full, "full.html"], [partial, "partial.html"]]) {
+    const customers = await runCli(["load", "--config", config, "--duckdb", noOrders, "--streams", "customers"]);
+    expect(customers.code, customers.stderr).toBe(0);
+    for (const [db, out] of [[full, "full.html"], [partial, "partial.html"], [noOrders, "customers.html"]]) {
       const report = await runCli(["report", "--duckdb", db, "--out", join(dir, out)]);
       expect(report.code, report.stderr).toBe(0);
     }
     fullHtml = readFileSync(join(dir, "full.html"), "utf8");
     partialHtml = readFileSync(join(dir, "partial.html"), "utf8");
+    noOrdersHtml = readFileSync(join(dir, "customers.html"), "utf8");
   });
   afterAll(async () => await emulator?.close());
 
@@ -94,15 +101,19 @@ describe("report", () => {
     const [range] = await query(partial, "select count(*) as n from bigcommerce_analytics.orders");
     expect(Number(range.n)).toBeGreaterThan(0);
     expect(Number(range.n)).toBeLessThan(240);
-    expect(partialHtml).toMatch(new RegExp(`The order history is still loading: this report covers orders from .* to .* \\(${range.n} orders\\); the last load of orders \\([^)]*\\) ended failed`));
+    expect(partialHtml).toMatch(new RegExp(`The order history is still loading: this report covers orders from .* to .* \\(${range.n} orders\\); the last load of orders \\([^)]*\\) did not finish \\(failed`));
     expect(partialHtml).toContain("The <code>store</code> stream was not loaded");
     expect(partialHtml).toContain("The <code>order_products</code> stream was not loaded");
     expect(partialHtml).toContain("the <code>customers</code> stream was not loaded");
     expect(partialHtml).toContain("<title>BigCommerce store — sales report</title>");
+    // Without orders at all: one section says so, the load history still shows.
+    expect(noOrdersHtml).toContain("The <code>orders</code> stream was not loaded, so there are no sales figures");
+    expect(noOrdersHtml).toContain("<h2>Load history</h2>");
+    expect(noOrdersHtml).not.toContain(`class="kpi-value"`);
   });
 
   it.skipIf(skipChromium !== undefined)(`renders in headless Chromium: no console errors, no requests, nothing sticks out, not blank${skipChromium ? ` — skipped: ${skipChromium}` : ""}`, async () => {
-    for (const name of ["full", "partial"]) {
+    for (const name of ["full", "partial", "customers"]) {
       const rendered = await renderInChromium(join(dir, `${name}.html`), join(dir, `${name}.png`));
       expect(rendered.errors, name).toEqual([]);
       expect(rendered.requests, name).toEqual([]);
@@ -113,6 +124,26 @@ describe("report", () => {
     }
     process.stderr.write(`report screenshots: ${join(dir, "full.png")} ${join(dir, "partial.png")}\n`);
   }, 120_000);
+});
+
+describe("report page", () => {
+  it("over a short history charts store-local weeks, a week without sales as a zero bar, money in the store's currency", () => {
+    const weeks = ["2025-03-03", "2025-03-10", "2025-03-24"].map((start, i) => ({ start, netRevenue: 1000 * (i + 1), orders: i + 1 }));
+    const data: ReportData = {
+      schema: "shop", store: { name: "Café <Zürich>", timezone: "Europe/Zurich", currency: "EUR", decimals: 2 },
+      tables: new Map([["orders", 6], ["order_products", 9], ["store", 1], ["customers", 3]]),
+      kpis: { netRevenue: 6000, orders: 6, averageOrderValue: 1000, customers: 3, repeatCustomers: 1, gross: 6100, refunds: 100, from: "2025-03-04", to: "2025-03-27" },
+      loadedRange: { from: "2025-03-04", to: "2025-03-27", orders: 6 }, granularity: "week", revenue: weeks,
+      statuses: [], topProducts: [], topCustomers: [], cohorts: [], loads: [],
+    };
+    const html = renderReport(data, "shop.duckdb");
+    expect(html).toContain("<h1>Café &lt;Zürich&gt; — sales report</h1>");
+    expect(html).toContain("<h2>Net revenue by week</h2>");
+    expect(html).toContain("Week (starting Monday), store time (Europe/Zurich)");
+    expect((html.match(/<rect [^>]*class="bar"/g) ?? []).length).toBe(4);
+    expect(html).toContain("<title>Week of 17 Mar 2025: €0.00 from 0 orders</title>");
+    expect(html).toContain(`<div class="kpi-value">€6,000.00</div>`);
+  });
 });
 
 if (skipChromium) process.stderr.write(`report.test.ts: the Chromium check is skipped: ${skipChromium}\n`);
