@@ -5,13 +5,14 @@
  * headless Chromium renders both without console errors, requests, horizontal overflow or a
  * blank screenshot.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
 import { chromiumSkipReason, renderInChromium } from "../support/chromium.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
 import { queryAttached as query } from "./fixtures.ts";
+import { openDatabase } from "../../src/destinations/duckdb/connection.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
 import type { ReportData } from "../../src/commands/report-data.ts";
 import { renderReport } from "../../src/commands/report-html.ts";
@@ -112,6 +113,20 @@ describe("report", () => {
     expect(noOrdersHtml).not.toContain(`class="kpi-value"`);
   });
 
+  it("a file without the views (written by an earlier version) is bad input that says to run a load", async () => {
+    const old = join(dir, "old.duckdb");
+    copyFileSync(partial, old);
+    const database = await openDatabase(old);
+    await database.connection.run("DROP SCHEMA bigcommerce_analytics CASCADE");
+    database.close();
+    const result = await runCli(["report", "--duckdb", old, "--out", join(dir, "old.html")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no analytics views \(bigcommerce_analytics\) in this file: run `tap-bigcommerce load` once/);
+    const schema = await runCli(["report", "--duckdb", partial, "--schema", "nope", "--out", join(dir, "nope.html")]);
+    expect(schema.code).toBe(2);
+    expect(schema.stderr).toMatch(/no schema nope in this file/);
+  });
+
   it.skipIf(skipChromium !== undefined)(`renders in headless Chromium: no console errors, no requests, nothing sticks out, not blank${skipChromium ? ` — skipped: ${skipChromium}` : ""}`, async () => {
     for (const name of ["full", "partial", "customers"]) {
       const rendered = await renderInChromium(join(dir, `${name}.html`), join(dir, `${name}.png`));
@@ -122,7 +137,7 @@ describe("report", () => {
       expect(rendered.colours, name).toBeGreaterThan(8);
       expect(rendered.text).toContain("sales report");
     }
-    process.stderr.write(`report screenshots: ${join(dir, "full.png")} ${join(dir, "partial.png")}\n`);
+    process.stderr.write(`report screenshots: ${["full", "partial", "customers"].map((n) => join(dir, `${n}.png`)).join(" ")}\n`);
   }, 120_000);
 });
 
