@@ -3,6 +3,7 @@
  * capped exponential backoff on 5xx, network errors, timeouts and truncated bodies, 429s
  * waited out, and errors that name the endpoint (never the token).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { FetchError, ofetch } from "ofetch";
 import { RuntimeFailure } from "../errors.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
@@ -63,6 +64,26 @@ const CONNECT_RETRY_MS = 250;
 /** Error codes meaning nothing listens at the address, or the address does not exist. */
 const CANNOT_CONNECT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 
+/** A tally of the requests made on behalf of one reader (a stream), however many readers run at once. */
+export interface RequestTally {
+  requests: number;
+}
+
+const tallies = new AsyncLocalStorage<RequestTally>();
+
+/** Runs a reader with every request it makes (in whatever async work it starts) counted in `tally`. */
+export async function* tallied<T>(tally: RequestTally, reader: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    for (;;) {
+      const next = await tallies.run(tally, () => reader.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await reader.return(undefined);
+  }
+}
+
 /** An HTTP client for one store's API. */
 export class ApiClient {
   readonly throttle: Throttle;
@@ -89,6 +110,8 @@ export class ApiClient {
     for (;;) {
       await this.throttle.acquire();
       this.requests++;
+      const tally = tallies.getStore();
+      if (tally) tally.requests++;
       const sent = performance.now();
       let response: Response & { _data?: unknown };
       try {

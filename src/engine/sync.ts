@@ -8,11 +8,12 @@ import type { Config } from "../config/load.ts";
 import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
-import { ApiClient, type ClientOptions, ScopeError } from "./http.ts";
+import { ApiClient, type ClientOptions, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
+import { readAhead } from "./merge.ts";
 import { childrenOf, findStream, isRoot } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
@@ -102,12 +103,35 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   const state = cloneState(upgradeState(options.state ?? emptyState(), registry));
   const log = options.log ?? (() => {});
   const roots = registry.filter(isRoot).filter((s) => (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
-  for (const root of roots) {
-    yield* new StreamRun(root, registry, options, client, state, log, identity).run();
+  // Each stream reads with a state of its own; the run's state takes a stream's bookmarks from
+  // its batches as they are yielded, so every yielded state covers exactly what was yielded.
+  const owned = new Map(roots.map((root) => [root.name, [root.name, ...childrenOf(registry, root.name).map((c) => c.name)]]));
+  const readers = roots.map((root) => () => {
+    const run = new StreamRun(root, registry, options, client, cloneState(state), log, identity);
+    return tallied(run.tally, run.run());
+  });
+  const pagesOnly = (event: unknown) => ((event as SyncEvent).type === "batch" ? 1 : 0);
+  for await (const event of readAhead(readers, { concurrency: STREAMS_AT_ONCE, buffer: PAGES_AHEAD, weight: pagesOnly })) {
+    if (event.type !== "batch") {
+      yield event;
+      continue;
+    }
+    for (const name of owned.get(event.stream) ?? []) {
+      const bookmark = event.state.bookmarks[name];
+      if (bookmark === undefined) delete state.bookmarks[name];
+      else state.bookmarks[name] = bookmark;
+    }
+    state.currently_syncing = event.stream;
+    yield { ...event, state: cloneState(state) };
   }
   state.currently_syncing = null;
   yield { type: "batch", stream: roots.at(-1)?.name ?? "", rows: new Map(), rescued: 0, state: cloneState(state) };
 }
+
+/** Top-level streams read at once: the one being handed over and the next ones reading ahead. */
+const STREAMS_AT_ONCE = 4;
+/** Batches a stream may read ahead of the consumer (each is one page with its children). */
+const PAGES_AHEAD = 3;
 
 /** One child stream as read during its parent's run. */
 interface ChildRun {
@@ -147,6 +171,8 @@ class StreamRun {
   readonly #track: Track | undefined;
   readonly #recordKey: (record: Record<string, unknown>) => string;
   #records = 0;
+  /** The requests this stream's read made (counted apart from the other streams reading at once). */
+  readonly tally: RequestTally = { requests: 0 };
 
   constructor(
     readonly stream: RootStream,
@@ -244,7 +270,6 @@ class StreamRun {
     // A filter documented as "after this date" may leave out the records at the bound: start a second early.
     const readFrom = since !== undefined && cursor?.filterMayExclude ? new Date(Date.parse(since) - 1000).toISOString() : since;
     const order = new CursorOrder();
-    const requestsBefore = this.client.requests;
     this.state.currently_syncing = stream.name;
     yield { type: "stream-start", stream: stream.name, incremental: !!cursor && !this.#readsAllParents(), since };
     for (const plan of this.#tables()) yield* this.#announce(plan);
@@ -262,7 +287,8 @@ class StreamRun {
           ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
           : undefined,
       });
-      for await (const page of pages) {
+      // The next page is fetched while this one is processed (its sub-resources read) and handed over.
+      for await (const page of readAhead([() => pages], { concurrency: 1, buffer: 1 })) {
         const sink = newSink();
         await this.#processPage(page, sink);
         if (cursor?.sort) {
@@ -283,7 +309,7 @@ class StreamRun {
       if (child.mark?.hasValue && child.stream.cursor) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor.field);
     }
     yield* this.#batch(newSink());
-    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.client.requests - requestsBefore };
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests };
   }
 
   /** Every track's bookmark at its mark. */

@@ -69,11 +69,14 @@ describe("load through the CLI", () => {
   let emulator: Emulator;
   let dir: string;
   let config: string;
+  /** Pages of 50: many batches per stream, so that kills land between commits even with streams read ahead. */
+  let paged: string;
   beforeAll(async () => {
     let raw: Record<string, unknown>;
     ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 900 }, latencyMs: 4 }));
     dir = tempDir("tap-bc-load-");
     config = writeFile(dir, "config.json", raw);
+    paged = writeFile(dir, "paged.json", { ...raw, page_size: 50 });
   });
   afterAll(() => emulator.close());
 
@@ -102,7 +105,7 @@ describe("load through the CLI", () => {
     expect(Object.keys(counts).length).toBeGreaterThan(20);
     for (const stream of registry) expect(counts[stream.name], stream.name).toBeGreaterThan(0);
     expect(counts).toEqual(records);
-  });
+  }, 180_000); // discovery, a Singer run and a load of every stream: slow on a loaded machine
 
   it("a second load of an unchanged store writes nothing new and keeps the tables", async () => {
     const db = join(dir, "twice.duckdb");
@@ -121,19 +124,19 @@ describe("load through the CLI", () => {
     const streams = "orders,order_products,order_shipping_addresses,order_coupons,customers,products,product_images";
     const reference = join(dir, "reference.duckdb");
     const before = emulator.log.count();
-    expect((await run(["load", "--config", config, "--duckdb", reference, "--streams", streams])).code).toBe(0);
+    expect((await run(["load", "--config", paged, "--duckdb", reference, "--streams", streams])).code).toBe(0);
     const requests = emulator.log.count() - before;
     const full = await rowCounts(reference);
     let interruptedMidway = 0;
     for (const fraction of [0.1, 0.35, 0.6, 0.9]) {
       const db = join(dir, `killed-${fraction}.duckdb`);
-      const signal = await killedLoad(["load", "--config", config, "--duckdb", db, "--streams", streams], emulator, Math.ceil(requests * fraction));
+      const signal = await killedLoad(["load", "--config", paged, "--duckdb", db, "--streams", streams], emulator, Math.ceil(requests * fraction));
       if (signal === "SIGKILL") {
         const partial = await rowCounts(db).catch(() => ({} as Record<string, number>));
         const total = Object.values(partial).reduce((a, b) => a + b, 0);
         if (total > 0 && total < Object.values(full).reduce((a, b) => a + b, 0)) interruptedMidway++;
       }
-      const rerun = await run(["load", "--config", config, "--duckdb", db, "--streams", streams]);
+      const rerun = await run(["load", "--config", paged, "--duckdb", db, "--streams", streams]);
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(await rowCounts(db)).toEqual(full);
       expect(Object.values(await differences(reference, db)).every((n) => n === 0)).toBe(true);

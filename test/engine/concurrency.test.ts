@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
-import { clientFor } from "../../src/engine/sync.ts";
+import { clientFor, sync } from "../../src/engine/sync.ts";
 import { collect, emulatorWithConfig, FAST_RETRIES } from "../support/emulator.ts";
 
 const STREAMS = ["orders", "transactions"];
@@ -85,5 +85,36 @@ describe("adaptive concurrency", () => {
     expect(rows.get("orders")?.length).toBe(150);
     expect(client.throttled).toBe(1);
     expect(emulator.pendingFaults()).toEqual([]);
+  });
+
+  it("reads the next streams ahead while one is handed over, and counts each stream's own requests", async () => {
+    const setup = await emulatorWithConfig({ sizes: { orders: 60, customers: 120, products: 30 }, rateLimit: false, latencyMs: 60 }, { page_size: 25 });
+    emulator = setup.emulator;
+    const streams = ["brands", "customer_groups", "channels", "currencies", "customers", "orders"];
+    const client = clientFor(setup.config, FAST_RETRIES);
+    const ended = new Map<string, number>();
+    const order: string[] = [];
+    const marks: string[] = [];
+    for await (const event of sync({ config: setup.config, selection: { streams }, client, clientOptions: FAST_RETRIES })) {
+      if (event.type === "stream-start") order.push(event.stream);
+      if (event.type === "stream-start" || event.type === "stream-end") marks.push(`${event.type}:${event.stream}`);
+      if (event.type === "batch" && event.rows.size > 0) marks.push(`batch:${event.stream}`);
+      if (event.type === "stream-end") ended.set(event.stream, event.requests);
+    }
+    // Handed over one at a time, in registry order; read several at once.
+    expect(new Set(order)).toEqual(new Set(streams));
+    // A stream's events are never interleaved with another's: start, its batches, end.
+    for (const stream of order) {
+      const mine = marks.flatMap((m, i) => (m.endsWith(`:${stream}`) ? [i] : []));
+      expect(mine.at(-1)! - mine[0] + 1, stream).toBe(mine.length);
+      expect(marks[mine[0]]).toBe(`stream-start:${stream}`);
+      expect(marks[mine.at(-1)!]).toBe(`stream-end:${stream}`);
+    }
+    expect(emulator.inFlight().peak).toBeGreaterThanOrEqual(3);
+    // Each stream's request count is its own, though they ran at once: the counts add up to the run's (less the identity check).
+    const count = (path: RegExp) => emulator!.log.count({ path });
+    expect(ended.get("customers")).toBe(count(/^\/v3\/customers$/));
+    expect(ended.get("orders")).toBe(count(/^\/v2\/orders$/));
+    expect([...ended.values()].reduce((a, b) => a + b, 0)).toBe(client.requests - 1);
   });
 });

@@ -1,0 +1,163 @@
+/**
+ * Running several async readers at once with bounded memory. `mergeByArrival` yields the items
+ * of up to `concurrency` readers in the order they arrive (the partitions of one stream);
+ * `readAhead` yields readers one after another, each whole, while the next ones already read
+ * into bounded buffers (the streams of a run: a destination sees one stream at a time).
+ * Every reader pauses when its buffer is full, so at most `buffer` items per running reader
+ * wait in memory. The first failure ends the merge and stops the other readers.
+ */
+
+/** Options of a merge. */
+export interface MergeOptions {
+  /** Readers running at once. */
+  concurrency: number;
+  /** Items a reader may have produced and not yet handed over before it pauses (counted by `weight`). */
+  buffer: number;
+  /** What an item counts against the buffer (default 1): small events may count 0. */
+  weight?: (item: unknown) => number;
+}
+
+/** One reader pumping into a bounded buffer. */
+class Pump<T> {
+  readonly items: T[] = [];
+  #held = 0;
+  done = false;
+  error: { error: unknown } | undefined;
+  #resumeProducer: (() => void) | undefined;
+  readonly #iterator: AsyncIterator<T>;
+  #stopped = false;
+
+  constructor(source: AsyncIterable<T>, readonly buffer: number, readonly notify: () => void, readonly weight: (item: unknown) => number = () => 1) {
+    this.#iterator = source[Symbol.asyncIterator]();
+  }
+
+  /** Reads until the source ends or fails, pausing while the buffer is full. */
+  async run(): Promise<void> {
+    try {
+      for (;;) {
+        while (this.#held >= this.buffer && !this.#stopped) await new Promise<void>((r) => (this.#resumeProducer = r));
+        if (this.#stopped) return;
+        const next = await this.#iterator.next();
+        if (next.done || this.#stopped) break;
+        this.items.push(next.value);
+        this.#held += this.weight(next.value);
+        this.notify();
+      }
+    } catch (error) {
+      this.error = { error };
+    }
+    this.done = true;
+    this.notify();
+  }
+
+  /** Takes the oldest buffered item (the producer may go on). */
+  take(): T | undefined {
+    const item = this.items.shift();
+    if (item !== undefined) this.#held -= this.weight(item);
+    const resume = this.#resumeProducer;
+    this.#resumeProducer = undefined;
+    resume?.();
+    return item;
+  }
+
+  /** Stops the reader (its generator's `finally` blocks run). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#resumeProducer?.();
+    await this.#iterator.return?.(undefined)?.catch(() => {});
+  }
+}
+
+/** A signal the consumer waits on until some pump has news. */
+class Signal {
+  #waiter: (() => void) | undefined;
+  #pending = false;
+  readonly notify = () => {
+    this.#pending = true;
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.();
+  };
+  async wait(): Promise<void> {
+    if (!this.#pending) await new Promise<void>((r) => (this.#waiter = r));
+    this.#pending = false;
+  }
+}
+
+/** Yields the items of every source as they arrive, with at most `concurrency` sources running. */
+export async function* mergeByArrival<T>(sources: Iterable<() => AsyncIterable<T>>, options: MergeOptions): AsyncGenerator<T> {
+  const pending = [...sources];
+  const signal = new Signal();
+  const running: Pump<T>[] = [];
+  const arrivals: Pump<T>[] = [];
+  const start = () => {
+    while (running.length < options.concurrency && pending.length > 0) {
+      const make = pending.shift()!;
+      const pump = new Pump<T>(make(), options.buffer, () => {
+        arrivals.push(pump);
+        signal.notify();
+      }, options.weight);
+      running.push(pump);
+      void pump.run();
+    }
+  };
+  try {
+    start();
+    while (running.length > 0) {
+      await signal.wait();
+      // Arrival order across readers: each notification is one item (or the end) of one reader.
+      while (arrivals.length > 0) {
+        const pump = arrivals.shift()!;
+        if (pump.items.length > 0) {
+          yield pump.take()!;
+          continue;
+        }
+        if (!pump.done) continue;
+        if (pump.error) throw pump.error.error;
+        const at = running.indexOf(pump);
+        if (at >= 0) {
+          running.splice(at, 1);
+          start();
+        }
+      }
+    }
+  } finally {
+    await Promise.all(running.map((p) => p.stop()));
+  }
+}
+
+/**
+ * Yields each source whole, in order, while up to `concurrency - 1` of the following ones
+ * already read ahead into their buffers.
+ */
+export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, options: MergeOptions): AsyncGenerator<T> {
+  const pending = [...sources];
+  const signal = new Signal();
+  const queue: Pump<T>[] = [];
+  const start = () => {
+    while (queue.length < options.concurrency && pending.length > 0) {
+      const pump = new Pump<T>(pending.shift()!(), options.buffer, signal.notify, options.weight);
+      queue.push(pump);
+      void pump.run();
+    }
+  };
+  try {
+    start();
+    while (queue.length > 0) {
+      const head = queue[0];
+      if (head.items.length > 0) {
+        yield head.take()!;
+        continue;
+      }
+      if (head.done) {
+        if (head.error) throw head.error.error;
+        queue.shift();
+        start();
+        continue;
+      }
+      await signal.wait();
+    }
+  } finally {
+    await Promise.all(queue.map((p) => p.stop()));
+  }
+}
