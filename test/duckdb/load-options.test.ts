@@ -23,7 +23,7 @@ describe("load options", () => {
     const db = join(dir, "two.duckdb");
     expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "brands", "--schema", "store_a"])).code).toBe(0);
     expect((await cli(["load", "--config", config, "--duckdb", db, "--streams", "orders", "--schema", "store_b"])).code).toBe(0);
-    const tables = await query(db, "select table_schema, table_name from information_schema.tables where table_name in ('brands','orders','_state') order by 1, 2");
+    const tables = await query(db, "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' and table_name in ('brands','orders','_state') order by 1, 2");
     expect(tables).toEqual([
       { table_schema: "store_a", table_name: "_state" },
       { table_schema: "store_a", table_name: "brands" },
