@@ -8,6 +8,7 @@ import { discoverFromStore } from "./engine/catalog.ts";
 import { exitCodeOf, InputError } from "./errors.ts";
 import { log, redact, writeFailure } from "./log.ts";
 import { singerSync } from "./hosts/singer.ts";
+import { InterruptGuard } from "./interrupt.ts";
 import { applyLogFlags, configFrom, HelpRequested, helpText, overviewText, parseCommand, selectionFrom, stateFrom, suggestCommand, wantsHelp } from "./commands/args.ts";
 import { COMMAND_SPECS, SINGER } from "./commands/specs.ts";
 
@@ -34,8 +35,19 @@ async function singer(args: string[]): Promise<number> {
   if (values.catalog && values.properties) throw new InputError("give either --catalog or its legacy alias --properties, not both");
   const selection = selectionFrom(values.catalog ?? values.properties, undefined);
   const state = stateFrom(values.state);
-  const summary = await singerSync({ config, selection, state, out: process.stdout, log });
+  const guard = new InterruptGuard();
+  let summary;
+  try {
+    summary = await singerSync({ config, selection, state, out: process.stdout, log, clientOptions: { signal: guard.signal } });
+  } finally {
+    guard.dispose();
+  }
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
+  if (summary.interrupted) {
+    const code = summary.interrupted.exitCode;
+    writeFailure(`interrupted: ${total} records written; the last STATE covers them: run again with it to resume`, { exit_code: code, records: total });
+    return code;
+  }
   log(`done: ${total} records in ${summary.records.size} tables, ${summary.requests} requests`);
   return 0;
 }

@@ -5,7 +5,7 @@ import { defaultSelection } from "../engine/catalog.ts";
 import { log } from "../log.ts";
 import { applyLogFlags, parseCommand } from "./args.ts";
 import { DEMO } from "./specs.ts";
-import { queryHint, runLoad, summaryTable } from "./load-run.ts";
+import { runLoadCommand } from "./load-run.ts";
 
 /** Where the demo writes when not told. */
 export const DEMO_FILE = "bigcommerce-demo.duckdb";
@@ -30,10 +30,7 @@ export async function run(args: string[]): Promise<number> {
       start_date: "2000-01-01T00:00:00Z",
       api_url: emulator.url,
     });
-    const result = await runLoad({ config, selection: defaultSelection(), path, schema: "bigcommerce", log });
-    process.stdout.write(summaryTable(result));
-    process.stdout.write(queryHint(path, result));
-    return 0;
+    return await runLoadCommand({ config, selection: defaultSelection(), path, schema: "bigcommerce", log });
   } finally {
     await emulator.close();
   }

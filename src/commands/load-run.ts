@@ -9,7 +9,8 @@ import { planStream, tablesOf } from "../engine/schema.ts";
 import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
-import type { Logger } from "../log.ts";
+import { InterruptGuard } from "../interrupt.ts";
+import { type Logger, writeFailure } from "../log.ts";
 import { registry } from "../../streams/index.ts";
 
 /** What to load. */
@@ -23,6 +24,8 @@ export interface LoadRequest {
   reconcileDeletes?: boolean;
   log: Logger;
   clientOptions?: Partial<ClientOptions>;
+  /** Interrupts the load (SIGINT/SIGTERM): requests in flight are aborted, what was read stays committed. */
+  signal?: AbortSignal;
 }
 
 /** The result: the destination's summary plus what the delete sweep marked. */
@@ -37,7 +40,7 @@ export interface LoadResult extends LoadSummary {
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   plannedTables(request.config, request.selection);
   const started = performance.now();
-  const client = clientFor(request.config, request.clientOptions);
+  const client = clientFor(request.config, { ...request.clientOptions, signal: request.signal });
   // The store identity check comes before the file is opened: a wrong store or token writes nothing.
   const identity = await checkStoreIdentity(client, request.config);
   const destination = await DuckDBDestination.open(request.path, request.schema);
@@ -53,7 +56,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       requests: () => client.requests,
     });
     const deleted: Record<string, number> = {};
-    if (request.reconcileDeletes) {
+    if (request.reconcileDeletes && summary.status === "success") {
       for (const name of request.selection.streams) {
         const stream = findStream(registry, name)!;
         if (!canReconcile(stream) || summary.streams[name]?.status !== "success") continue;
@@ -65,6 +68,30 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   } finally {
     destination.close();
   }
+}
+
+/**
+ * A load run by a command: SIGINT/SIGTERM interrupt it (what was read is committed, the load
+ * is recorded `interrupted`); prints the summary (and a query hint, or the interrupt);
+ * resolves to the exit code.
+ */
+export async function runLoadCommand(request: Omit<LoadRequest, "signal">): Promise<number> {
+  const guard = new InterruptGuard();
+  let result: LoadResult;
+  try {
+    result = await runLoad({ ...request, signal: guard.signal });
+  } finally {
+    guard.dispose();
+  }
+  process.stdout.write(summaryTable(result));
+  const interrupted = guard.interrupted;
+  if (result.status === "interrupted" && interrupted) {
+    const rows = Object.values(result.rows).reduce((a, b) => a + b, 0);
+    writeFailure(`interrupted: ${rows} rows committed; run again to resume`, { exit_code: interrupted.exitCode, rows, load_id: result.loadId });
+    return interrupted.exitCode;
+  }
+  process.stdout.write(queryHint(request.path, result));
+  return 0;
 }
 
 async function* logged<T extends { type: string; stream?: string }>(events: AsyncIterable<T>, log: Logger): AsyncGenerator<T> {
@@ -96,7 +123,7 @@ export function summaryTable(result: LoadResult): string {
   lines.push(`${"-".repeat(width)}  ${"-".repeat(8)}`, `${"total".padEnd(width)}  ${String(total).padStart(8)}`, "");
   const streams = Object.entries(result.streams);
   for (const [name, s] of streams) {
-    lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}: ${s.reason ?? ""}`}`);
+    lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}${s.reason ? `: ${s.reason}` : ""}`}`);
   }
   for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
   if (result.analytics) lines.push("", analyticsLine(result.analytics));

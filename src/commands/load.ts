@@ -4,7 +4,7 @@ import type { WriteMode } from "../engine/types.ts";
 import { log } from "../log.ts";
 import { applyLogFlags, configFrom, parseCommand, selectionFrom } from "./args.ts";
 import { LOAD } from "./specs.ts";
-import { queryHint, runLoad, summaryTable } from "./load-run.ts";
+import { runLoadCommand } from "./load-run.ts";
 import { registry } from "../../streams/index.ts";
 
 const MODES = new Set(["merge", "append", "replace"]);
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   if (!values.duckdb) throw new InputError("load needs --duckdb PATH (the DuckDB file to write)");
   const schema = values.schema ?? "bigcommerce";
   if (!SCHEMA_NAME.test(schema)) throw new InputError(`--schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`);
-  const result = await runLoad({
+  return await runLoadCommand({
     config,
     selection: selectionFrom(values.catalog, values.streams),
     path: values.duckdb,
@@ -41,7 +41,4 @@ export async function run(args: string[]): Promise<number> {
     reconcileDeletes: values["reconcile-deletes"],
     log,
   });
-  process.stdout.write(summaryTable(result));
-  process.stdout.write(queryHint(values.duckdb, result));
-  return 0;
 }

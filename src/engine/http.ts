@@ -54,6 +54,8 @@ export interface ClientOptions {
   maxBackoffMs?: number;
   /** Told about retries and waits; never given the token. */
   onRetry?: (info: { path: string; attempt: number; reason: string; delayMs: number }) => void;
+  /** Aborts requests in flight and every wait; `get` then rejects with the signal's reason (an interrupt). */
+  signal?: AbortSignal;
 }
 
 /** Retries allowed for 429s that carry rate-limit headers (ordinary throttling, not a failure). */
@@ -107,8 +109,10 @@ export class ApiClient {
     let failures = 0;
     let throttledRetries = 0;
     let refused = 0;
+    const abort = this.options.signal;
     for (;;) {
-      await this.throttle.acquire();
+      abort?.throwIfAborted();
+      await abortable(this.throttle.acquire(), abort, () => this.throttle.release());
       this.requests++;
       const tally = tallies.getStore();
       if (tally) tally.requests++;
@@ -121,15 +125,16 @@ export class ApiClient {
           responseType: "text",
           retry: 0,
           ignoreResponseError: true,
-          timeout: this.options.timeoutSeconds * 1000,
+          ...withTimeout(this.options.timeoutSeconds * 1000, abort),
         });
       } catch (error) {
         this.throttle.release();
+        abort?.throwIfAborted();
         const code = connectErrorCode(error);
         if (code) {
           if (++refused > CONNECT_RETRIES) throw new RuntimeFailure(`cannot connect to ${this.options.apiUrl}: ${code}`);
           this.options.onRetry?.({ path: label, attempt: refused, reason: code, delayMs: CONNECT_RETRY_MS });
-          await sleep(CONNECT_RETRY_MS);
+          await abortable(sleep(CONNECT_RETRY_MS), abort);
           continue;
         }
         failures = await this.#backoff(label, failures, describeNetworkError(error));
@@ -191,9 +196,39 @@ export class ApiClient {
     const delayMs = Math.min(cap, base * 2 ** failures) * (0.75 + Math.random() * 0.5);
     this.options.onRetry?.({ path: label, attempt: failures + 1, reason, delayMs: Math.round(delayMs) });
     if (pauseAll) this.throttle.pause(delayMs);
-    await sleep(delayMs);
+    await abortable(sleep(delayMs), this.options.signal);
     return failures + 1;
   }
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts; `undo`
+ * runs if the promise resolves after that (to give back what it acquired).
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, undo?: (value: T) => void): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) undo?.(value);
+        else resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** ofetch's options for a request timeout that an outside signal can also abort (ofetch ignores `timeout` when given a signal). */
+function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): { timeout: number } | { signal: AbortSignal } {
+  // AbortSignal.any is Node 20.3+; before it, an interrupt waits for the request in flight.
+  return signal && typeof AbortSignal.any === "function" ? { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) } : { timeout: timeoutMs };
 }
 
 /** The code of an error that means no connection could be made (nothing to retry for long), else undefined. */

@@ -7,6 +7,7 @@ import type { Config } from "../config/load.ts";
 import { tableJsonSchema } from "../engine/catalog.ts";
 import { sync, type SyncOptions } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
+import { Interrupted } from "../errors.ts";
 
 /** What a Singer sync reports when it ends. */
 export interface SingerSummary {
@@ -14,6 +15,8 @@ export interface SingerSummary {
   requests: number;
   skipped: { stream: string; reason: string }[];
   state: State | undefined;
+  /** Set when SIGINT/SIGTERM stopped the sync (the last STATE written covers every record written). */
+  interrupted?: Interrupted;
 }
 
 /** Writes text to a stream, waiting when its buffer is full (memory stays bounded by one page). */
@@ -27,7 +30,7 @@ export async function singerSync(
 ): Promise<SingerSummary> {
   const summary: SingerSummary = { records: new Map(), requests: 0, skipped: [], state: undefined };
   let lastState = "";
-  for await (const event of sync(options)) {
+  for await (const event of untilInterrupted(sync(options), summary)) {
     switch (event.type) {
       case "schema": {
         const t = event.table;
@@ -71,5 +74,20 @@ export async function singerSync(
         break;
     }
   }
+  if (summary.interrupted) {
+    // The last STATE again, as the last line: it covers every RECORD written (a host keeps the last one it reads).
+    const state = summary.state ?? options.state;
+    if (state) await writeOut(options.out, `{"type":"STATE","value":${JSON.stringify(state)}}\n`);
+  }
   return summary;
+}
+
+/** The events until the source is interrupted (SIGINT/SIGTERM), which the summary then records. */
+async function* untilInterrupted<T>(events: AsyncIterable<T>, summary: SingerSummary): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    summary.interrupted = error;
+  }
 }

@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli as run, tempDir, writeFile } from "../support/cli.ts";
+import { differences, rowCounts } from "../support/duckdb.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
 import { query } from "./fixtures.ts";
 import { registry } from "../../streams/index.ts";
@@ -29,40 +29,6 @@ function killedLoad(args: string[], emulator: Emulator, requests: number): Promi
       resolve(signal);
     });
   });
-}
-
-async function rowCounts(path: string): Promise<Record<string, number>> {
-  const tables = await query(path, "select table_name from information_schema.tables where table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'");
-  const out: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await query(path, `select count(*)::int as n from bigcommerce."${table_name}"`);
-    out[String(table_name)] = Number(row.n);
-  }
-  return out;
-}
-
-/** Rows of every table in `a` that differ from `b` (either way), ignoring load bookkeeping columns. */
-async function differences(a: string, b: string): Promise<Record<string, number>> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${a}' as a (read_only)`);
-    await connection.run(`attach '${b}' as b (read_only)`);
-    const tables = (await connection.runAndReadAll(
-      "select table_name from information_schema.tables where table_catalog = 'a' and table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'",
-    )).getRows().map(([t]) => String(t));
-    const out: Record<string, number> = {};
-    for (const t of tables) {
-      const cols = "* exclude (_extracted_at, _load_id, _deleted_at)";
-      const sql = `select (select count(*) from (select ${cols} from a.bigcommerce."${t}" except all select ${cols} from b.bigcommerce."${t}")) +
-        (select count(*) from (select ${cols} from b.bigcommerce."${t}" except all select ${cols} from a.bigcommerce."${t}")) as n`;
-      out[t] = Number((await connection.runAndReadAll(sql)).getRows()[0][0]);
-    }
-    return out;
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
 }
 
 describe("load through the CLI", () => {

@@ -5,37 +5,13 @@
  * points, inside transactions too, is exercised through the CLI in cli-load.test.ts.)
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { loadEvents, readState } from "../../src/destinations/duckdb/index.ts";
 import type { State, SyncEvent, WriteMode } from "../../src/engine/types.ts";
+import { differences } from "../support/duckdb.ts";
 import { order, type OrderFixture, orders, source, tempDir } from "./fixtures.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-/** Rows that differ between two files, per table, ignoring the load's own columns. */
-async function differences(a: string, b: string): Promise<Record<string, number>> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    await connection.run(`ATTACH '${a}' AS a (READ_ONLY)`);
-    await connection.run(`ATTACH '${b}' AS b (READ_ONLY)`);
-    const tables = (await connection.runAndReadAll(
-      "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'a' AND table_schema = 'bigcommerce' AND table_name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY 1",
-    )).getRows().map(([t]) => String(t));
-    const out: Record<string, number> = {};
-    const cols = "* EXCLUDE (_extracted_at, _load_id, _deleted_at)";
-    for (const t of tables) {
-      const sql = `SELECT (SELECT count(*) FROM (SELECT ${cols} FROM a.bigcommerce."${t}" EXCEPT ALL SELECT ${cols} FROM b.bigcommerce."${t}"))
-        + (SELECT count(*) FROM (SELECT ${cols} FROM b.bigcommerce."${t}" EXCEPT ALL SELECT ${cols} FROM a.bigcommerce."${t}"))`;
-      out[t] = Number((await connection.runAndReadAll(sql)).getRows()[0][0]);
-    }
-    return out;
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 /** A source that stops (throws) when it is about to yield its `stopAt`-th batch. */
 async function* stopping(data: OrderFixture[], stopAt: number, state: State | undefined): AsyncGenerator<SyncEvent> {

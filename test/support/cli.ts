@@ -20,6 +20,8 @@ export interface RunResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** With `signal`: milliseconds from sending it to the process's end (undefined when it ended first). */
+  signalToExitMs?: number;
 }
 
 /** Options of a run. */
@@ -31,6 +33,8 @@ export interface RunOptions {
   killAfterLines?: number;
   /** Text piped to the process's stdin (otherwise stdin is closed). */
   input?: string;
+  /** Send this signal once `when` holds (checked every few milliseconds), e.g. after some emulator requests. */
+  signal?: { name: NodeJS.Signals; when: () => boolean };
 }
 
 /** The test process's environment without TAP_BIGCOMMERCE_* variables, plus `extra`. */
@@ -55,8 +59,17 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       if (options.killAfterLines !== undefined && stdout.split("\n").length > options.killAfterLines) child.kill("SIGKILL");
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    let signalledAt: number | undefined;
+    const watch = options.signal && setInterval(() => {
+      if (signalledAt !== undefined || !options.signal!.when()) return;
+      signalledAt = performance.now();
+      child.kill(options.signal!.name);
+    }, 3);
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      if (watch) clearInterval(watch);
+      resolve({ code, stdout, stderr, signalToExitMs: signalledAt === undefined ? undefined : performance.now() - signalledAt });
+    });
   });
 }
 

@@ -51,9 +51,13 @@ export async function saveState(connection: DuckDBConnection, schema: string, st
   await connection.run(`INSERT INTO ${table} VALUES (${literal(JSON.stringify(state))}, ${literal(loadId)}, now())`);
 }
 
-/** A `_loads` row's outcome. */
+/**
+ * A `_loads` row's outcome: `running` (or a process that died: set to `failed` by the next
+ * load), `success`, `failed` (the error says why), `interrupted` (SIGINT/SIGTERM; what was
+ * read is committed and counted).
+ */
 export interface LoadRecord {
-  status: "running" | "success" | "failed";
+  status: "running" | "success" | "failed" | "interrupted";
   streams: unknown;
   tables: unknown;
   rows: number;

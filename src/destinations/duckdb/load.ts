@@ -17,9 +17,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
 import { defaultWriteMode } from "../../engine/registry.ts";
-import { RuntimeFailure } from "../../errors.ts";
+import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
-import { closeInterruptedLoads, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
+import { closeInterruptedLoads, type LoadRecord, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
 import { inTransaction } from "./connection.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
@@ -86,7 +86,11 @@ export class LoadRun {
     this.#initial = structuredClone(state);
   }
 
-  /** Consumes the events; records the load in `_loads`; rethrows a failure after recording it. */
+  /**
+   * Consumes the events; records the load in `_loads`; rethrows a failure after recording it.
+   * An interrupt (the source throws `Interrupted`) is not a failure: every batch before it is
+   * committed, the load is recorded `interrupted` with those counts, and the summary says so.
+   */
   async run(events: AsyncIterable<SyncEvent>): Promise<LoadSummary> {
     await closeInterruptedLoads(this.connection, this.schema);
     await dropReplaceTables(this.connection, this.schema);
@@ -98,11 +102,13 @@ export class LoadRun {
       this.#analytics = await refreshAnalytics(this.connection, this.schema);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      for (const stream of Object.values(this.#streams)) if (stream.status === "running") stream.status = "failed";
+      const outcome = error instanceof Interrupted ? "interrupted" : "failed";
+      for (const stream of Object.values(this.#streams)) if (stream.status === "running") stream.status = outcome;
       await dropReplaceTables(this.connection, this.schema).catch(() => {});
       // What was committed is queryable through the views too.
       this.#analytics ??= await refreshAnalytics(this.connection, this.schema).catch(() => undefined);
-      await this.#record("failed", message).catch(() => {});
+      if (outcome === "interrupted") return await this.#record(outcome, message);
+      await this.#record(outcome, message).catch(() => {});
       throw error;
     }
     return await this.#record("success");
@@ -368,7 +374,7 @@ export class LoadRun {
     await dropReplaceTables(this.connection, this.schema);
   }
 
-  async #record(status: "running" | "success" | "failed", error?: string): Promise<LoadSummary> {
+  async #record(status: LoadRecord["status"], error?: string): Promise<LoadSummary> {
     const ended = new Date();
     const tables = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary]));
     const rows = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary.inserted + i.summary.updated]));
@@ -379,7 +385,7 @@ export class LoadRun {
     return {
       loadId: this.loadId,
       schema: this.schema,
-      status: status === "failed" ? "failed" : "success",
+      status: status === "running" ? "success" : status,
       startedAt: this.#started.toISOString(),
       endedAt: ended.toISOString(),
       durationMs: ended.getTime() - this.#started.getTime(),

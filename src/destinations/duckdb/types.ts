@@ -54,7 +54,7 @@ export interface TableLoadSummary {
 
 /** Per stream, what a load did. */
 export interface StreamLoadSummary {
-  status: "running" | "success" | "skipped" | "failed";
+  status: "running" | "success" | "skipped" | "failed" | "interrupted";
   /** Records read (from the engine's `stream-end`). */
   records: number;
   requests: number;
@@ -67,7 +67,8 @@ export interface StreamLoadSummary {
 export interface LoadSummary {
   loadId: string;
   schema: string;
-  status: "success" | "failed";
+  /** `interrupted`: stopped by SIGINT/SIGTERM after committing what was read (counts below). */
+  status: "success" | "failed" | "interrupted";
   startedAt: string;
   endedAt: string;
   durationMs: number;
