@@ -30,6 +30,8 @@ describe("load options", () => {
       { table_schema: "store_b", table_name: "_state" },
       { table_schema: "store_b", table_name: "orders" },
     ]);
+    const views = await query(db, "select distinct table_schema from information_schema.tables where table_type = 'VIEW' order by 1");
+    expect(views.map((v) => v.table_schema)).toEqual(["store_a_analytics", "store_b_analytics"]);
     const [state] = await query(db, "select state::varchar as s from store_b._state");
     expect(JSON.parse(String(state.s)).bookmarks.orders.replication_key).toBe("date_modified");
   });
