@@ -12,11 +12,21 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
-/** Text with every registered secret replaced by `***`. */
+/**
+ * Values that follow a credential's name (`X-Auth-Token: …`, `"access_token":"…"`), caught
+ * even where the secret was never registered (a report of a file an older release wrote).
+ */
+const CREDENTIAL = /((?:x-auth-token|access[_-]?token|client[_-]?secret)["']?\s*[:=]\s*["']?)([^"'\s,;}\]]{4,})/gi;
+
+/**
+ * Text with every registered secret, and any value labelled as a credential, replaced by
+ * `***`. The one redaction: everything stored or printed (logs, errors, `_loads`, Singer
+ * messages, check output, reports, exports) passes through it.
+ */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join("***");
-  return out;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join("***");
+  return out.replace(CREDENTIAL, "$1***");
 }
 
 /** A line's level. */

@@ -13,7 +13,7 @@ import { parseState } from "../engine/state.ts";
 import type { Selection } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
 import { InputError } from "../errors.ts";
-import { configureLogging, log, registerSecret } from "../log.ts";
+import { configureLogging, log } from "../log.ts";
 import { COMMAND_SPECS, type CommandSpec, type FlagSpec, LOG_FLAGS, SINGER } from "./specs.ts";
 
 type FlagValue<F extends FlagSpec> = F["type"] extends "boolean" ? boolean : F["multiple"] extends true ? string[] : string;
@@ -164,7 +164,6 @@ export function configFrom(paths: string[] | undefined): Config {
     if (missing.length > 0) throw new InputError(`--config FILE is required (or the environment variables ${missing.join(", ")})`);
   }
   const config = loadConfig(paths ?? []);
-  registerSecret(config.access_token);
   if (Date.parse(config.start_date) > Date.now()) {
     log.warn(`start_date ${config.start_date} is in the future: incremental streams will read nothing until then`);
   }

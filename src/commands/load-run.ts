@@ -1,7 +1,7 @@
 /** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
 import type { Config } from "../config/load.ts";
 import { type AnalyticsSummary, DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
-import { checkStoreIdentity } from "../engine/identity.ts";
+import { bindState, checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
 import { upgradeState } from "../engine/state.ts";
@@ -10,7 +10,7 @@ import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.t
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
 import { InterruptGuard } from "../interrupt.ts";
-import { type Logger, writeFailure } from "../log.ts";
+import { type Logger, redact, writeFailure } from "../log.ts";
 import { registry } from "../../streams/index.ts";
 
 /** What to load. */
@@ -48,6 +48,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     // A first-release state gives its child streams their parent's bookmark only where their tables exist.
     const tables = await destination.tables();
     const state = upgradeState(await destination.readState(), registry, (stream) => tables.has(stream));
+    // One schema, one store: another store's load stops here, before `_loads` records anything.
+    bindState(state, request.config, identity, `schema '${request.schema}' of ${request.path}`, "load this store into a schema of its own with --schema NAME");
     const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const summary = await destination.load(logged(events, request.log), {
       tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
@@ -83,7 +85,7 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal">): Prom
   } finally {
     guard.dispose();
   }
-  process.stdout.write(summaryTable(result));
+  process.stdout.write(redact(summaryTable(result)));
   const interrupted = guard.interrupted;
   if (result.status === "interrupted" && interrupted) {
     const rows = Object.values(result.rows).reduce((a, b) => a + b, 0);

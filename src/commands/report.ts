@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { openDatabase } from "../destinations/duckdb/connection.ts";
 import { DEFAULT_SCHEMA } from "../destinations/duckdb/types.ts";
 import { InputError } from "../errors.ts";
+import { redact } from "../log.ts";
 import { parseCommand } from "./args.ts";
 import { readReportData } from "./report-data.ts";
 import { renderReport } from "./report-html.ts";
@@ -26,7 +27,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     database.close();
   }
-  writeFileSync(values.out, html);
+  writeFileSync(values.out, redact(html));
   process.stderr.write(`wrote ${values.out}\n`);
   return 0;
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
+import { registerSecret } from "../log.ts";
 import { type Config, type Setting, SETTINGS } from "./settings.ts";
 
 export type { Config };
@@ -102,6 +103,8 @@ export function validateConfig(input: Record<string, unknown>, sources: Record<s
   const out: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
     const value = input[setting.name] ?? setting.value;
+    // A secret is never shown again, from here on: not even in this function's own errors.
+    if (setting.sensitive && typeof value === "string") registerSecret(value);
     if (value === undefined || value === null) {
       if (setting.required) {
         throw new InputError(`setting '${setting.name}' is required: ${setting.description} Give it in a --config file or as ${envName(setting.name)}.`);

@@ -7,6 +7,7 @@
 import type { Config } from "../config/load.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
 import { type ApiClient, AuthError, NotFoundError, ScopeError } from "./http.ts";
+import type { State, StateStore } from "./types.ts";
 
 /** The endpoint the identity check reads (the `store` stream's own endpoint, so its row reuses the answer). */
 export const IDENTITY_ENDPOINT = { api: "v2", path: "store" } as const;
@@ -45,4 +46,34 @@ export function describeStore(config: Pick<Config, "store_hash">, identity: Stor
   if (!identity.readable) return `store '${config.store_hash}'`;
   const { name, id } = identity.record;
   return `store '${config.store_hash}' (${JSON.stringify(name ?? "")}${id !== undefined ? `, id ${id}` : ""})`;
+}
+
+/** The store as a state records it. */
+export function stateStore(config: Pick<Config, "store_hash">, identity: StoreIdentity): StateStore {
+  const store: StateStore = { store_hash: config.store_hash };
+  if (identity.readable) {
+    const { id, name } = identity.record;
+    if (typeof id === "number" || typeof id === "string") store.id = id;
+    if (typeof name === "string") store.name = name;
+  }
+  return store;
+}
+
+function describeStateStore(store: StateStore): string {
+  const details = [store.name !== undefined ? JSON.stringify(store.name) : undefined, store.id !== undefined ? `id ${store.id}` : undefined].filter(Boolean);
+  return `store '${store.store_hash}'${details.length ? ` (${details.join(", ")})` : ""}`;
+}
+
+/**
+ * One state, one store: a state that has no store yet records this one; a state of another
+ * store is bad input (exit 2), naming both stores, `where` the state is and `remedy`.
+ */
+export function bindState(state: State, config: Pick<Config, "store_hash">, identity: StoreIdentity, where: string, remedy: string): void {
+  const current = stateStore(config, identity);
+  const bound = state.store;
+  const sameId = bound?.id === undefined || current.id === undefined || String(bound.id) === String(current.id);
+  if (bound && (bound.store_hash !== current.store_hash || !sameId)) {
+    throw new InputError(`${where} holds ${describeStateStore(bound)}; this config reads ${describeStateStore(current)}: ${remedy}`);
+  }
+  state.store = { ...bound, ...current };
 }

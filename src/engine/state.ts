@@ -17,6 +17,11 @@ export const STATE_VERSION = 2;
 
 const StateSchema = v.object({
   version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  store: v.optional(v.object({
+    store_hash: v.string(),
+    id: v.optional(v.union([v.number(), v.string()])),
+    name: v.optional(v.string()),
+  })),
   bookmarks: v.optional(
     v.record(
       v.string(),

@@ -9,7 +9,7 @@ import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, type RequestTally, ScopeError, tallied } from "./http.ts";
-import { checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
+import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
@@ -101,6 +101,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   // The store first: a wrong store_hash or api_url, or a rejected token, fails here (exit 2), before any stream.
   const identity = options.identity ?? await checkStoreIdentity(client, config);
   const state = cloneState(upgradeState(options.state ?? emptyState(), registry));
+  bindState(state, config, identity, "the state", "give each store a state of its own");
   const log = options.log ?? (() => {});
   const roots = registry.filter(isRoot).filter((s) => (selected.has(s.name) || childrenOf(registry, s.name).some((c) => selected.has(c.name))));
   // Each stream reads with a state of its own; the run's state takes a stream's bookmarks from

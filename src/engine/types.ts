@@ -313,8 +313,18 @@ export type Row = Record<string, unknown>;
 export interface State {
   /** The format (`STATE_VERSION` in state.ts); absent in a state written by the first release. */
   version?: number;
+  /** The store the state belongs to, recorded by its first sync (absent before). */
+  store?: StateStore;
   bookmarks: Record<string, StreamBookmark>;
   currently_syncing?: string | null;
+}
+
+/** The store a state belongs to. */
+export interface StateStore {
+  store_hash: string;
+  /** The store's id and name, from `v2/store` (absent when the token cannot read it). */
+  id?: number | string;
+  name?: string;
 }
 
 /** One stream's bookmark. */

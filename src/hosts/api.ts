@@ -18,7 +18,6 @@ import { childrenOf } from "../engine/registry.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
 import { type Selection, sync } from "../engine/sync.ts";
 import type { Row, State, SyncEvent, TableSchema, WriteMode } from "../engine/types.ts";
-import { registerSecret } from "../log.ts";
 import { registry } from "../../streams/index.ts";
 
 /** A stream with the hints a loader needs (dlt's primary_key, incremental cursor, write_disposition, parent). */
@@ -73,7 +72,6 @@ export interface Source {
 /** Creates a source from a config object (validated like the CLI's config files). */
 export function createSource(config: Record<string, unknown>, clientOptions: Partial<ClientOptions> = {}): Source {
   const valid = validateConfig(config);
-  registerSecret(valid.access_token);
   const depth = { maxNestingDepth: valid.max_nesting_depth };
   const streams: StreamInfo[] = registry.map((s) => ({
     name: s.name,

@@ -8,6 +8,7 @@ import { tableJsonSchema } from "../engine/catalog.ts";
 import { sync, type SyncOptions } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
 import { Interrupted } from "../errors.ts";
+import { redact } from "../log.ts";
 
 /** What a Singer sync reports when it ends. */
 export interface SingerSummary {
@@ -21,7 +22,7 @@ export interface SingerSummary {
 
 /** Writes text to a stream, waiting when its buffer is full (memory stays bounded by one page). */
 export async function writeOut(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((resolve) => out.once("drain", resolve));
+  if (!out.write(redact(text))) await new Promise<void>((resolve) => out.once("drain", resolve));
 }
 
 /** Runs a sync and writes it to `out` as Singer messages. */

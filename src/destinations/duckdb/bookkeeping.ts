@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { State } from "../../engine/types.ts";
+import { redact } from "../../log.ts";
 import { ident, literal, qualified } from "./sql.ts";
 
 /** Table holding the Singer state. */
@@ -81,7 +82,7 @@ export async function closeInterruptedLoads(connection: DuckDBConnection, schema
 export async function startLoad(connection: DuckDBConnection, schema: string, loadId: string, startedAt: string, metadata: unknown): Promise<void> {
   await connection.run(
     `INSERT INTO ${qualified(schema, LOADS_TABLE)} (load_id, started_at, status, streams, tables, rows, requests, metadata)
-     VALUES (${literal(loadId)}, ${literal(startedAt)}::TIMESTAMPTZ, 'running', '{}', '{}', 0, 0, ${literal(JSON.stringify(metadata ?? {}))})`,
+     VALUES (${literal(loadId)}, ${literal(startedAt)}::TIMESTAMPTZ, 'running', '{}', '{}', 0, 0, ${literal(redact(JSON.stringify(metadata ?? {})))})`,
   );
 }
 
@@ -91,11 +92,11 @@ export async function updateLoad(connection: DuckDBConnection, schema: string, l
     `UPDATE ${qualified(schema, LOADS_TABLE)} SET
        status = ${literal(record.status)},
        ended_at = ${endedAt ? `${literal(endedAt)}::TIMESTAMPTZ` : "NULL"},
-       streams = ${literal(JSON.stringify(record.streams))},
+       streams = ${literal(redact(JSON.stringify(record.streams)))},
        tables = ${literal(JSON.stringify(record.tables))},
        rows = ${record.rows}, requests = ${record.requests},
        migrations = ${record.migrations.length > 0 ? literal(JSON.stringify(record.migrations)) : "NULL"},
-       error = ${record.error === undefined ? "NULL" : literal(record.error)}
+       error = ${record.error === undefined ? "NULL" : literal(redact(record.error))}
      WHERE load_id = ${literal(loadId)}`,
   );
 }

@@ -1,7 +1,7 @@
 /** Opening a DuckDB file: one instance and one connection, its session in UTC. */
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { RuntimeFailure } from "../../errors.ts";
+import { InputError, RuntimeFailure } from "../../errors.ts";
 import { literal } from "./sql.ts";
 
 /** An open DuckDB file. */
@@ -19,9 +19,34 @@ export interface Database {
  */
 export const CATALOG = "tap_bigcommerce_file";
 
+/** DuckDB's file header: the magic bytes `DUCK` at offset 8. */
+const MAGIC = { offset: 8, bytes: "DUCK" };
+
+/**
+ * An existing file that is not a DuckDB database (a JSON file given by mistake, an empty
+ * file) is bad input: DuckDB would refuse it, or attach it as something else and let rows
+ * go nowhere.
+ */
+function refuseForeignFile(path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) return;
+  const header = Buffer.alloc(MAGIC.offset + MAGIC.bytes.length);
+  const fd = openSync(path, "r");
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === header.length && header.subarray(MAGIC.offset).toString("latin1") === MAGIC.bytes) return;
+  throw new InputError(
+    `${path} exists but is not a DuckDB database${read === 0 ? " (it is empty)" : ""}: give the path of a DuckDB file, or of a file that does not exist yet`,
+  );
+}
+
 /** Opens (or creates) a DuckDB file; `readOnly` refuses to create it and takes no write lock. */
 export async function openDatabase(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) throw new RuntimeFailure(`DuckDB file ${path} does not exist`);
+  if (path !== ":memory:") refuseForeignFile(path);
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   if (path !== ":memory:") {

@@ -17,6 +17,8 @@ export interface FaultScope {
 export type FaultRule = FaultScope & (
   /** Answer with this status (500, 502, 503, 504…) and an error body; rate-limit headers as usual. */
   | { kind: "status"; status: number }
+  /** Answer with this status and an error body that quotes the request's X-Auth-Token (as a careless proxy might). */
+  | { kind: "echo-token"; status: number }
   /** 429 WITHOUT rate-limit headers: platform overload, not the store's quota. */
   | { kind: "overload" }
   /**

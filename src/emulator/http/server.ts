@@ -110,6 +110,12 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       send(res, withHeaders(errorReply(api, fault.status, MESSAGES[fault.status] ?? "Server Error"), state.rateLimiter.peek()));
       finish(fault.status);
       return;
+    } else if (fault.kind === "echo-token") {
+      const header = req.headers["x-auth-token"];
+      const quoted = `the request (credentials ${Array.isArray(header) ? header[0] : header}) could not be served`;
+      send(res, withHeaders(errorReply(api, fault.status, quoted), state.rateLimiter.peek()));
+      finish(fault.status);
+      return;
     } else if (fault.kind === "overload") {
       send(res, errorReply(api, 429, "Too Many Requests"));
       finish(429);
