@@ -1,21 +1,28 @@
 /**
  * A real headless Chromium (Debian's `chromium`, driven by playwright-core) for checking the
  * HTML report as a browser renders it. Mandatory when CI=true (.ci/run installs it); elsewhere
- * a test without it is skipped, saying why.
+ * a test without it (or without the playwright-core devDependency, in a node_modules that
+ * predates it) is skipped, saying why.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 
 /** Where Debian installs Chromium (override with CHROMIUM_PATH). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Why a Chromium test cannot run here, or undefined when it can (or must: CI=true). */
 export function chromiumSkipReason(): string | undefined {
-  if (existsSync(CHROMIUM) || process.env.CI === "true") return undefined;
-  return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; mandatory when CI=true)`;
+  if (process.env.CI === "true") return undefined;
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; mandatory when CI=true)`;
+  try {
+    createRequire(import.meta.url).resolve("playwright-core");
+  } catch {
+    return "the playwright-core devDependency is not installed (run npm ci; mandatory when CI=true)";
+  }
+  return undefined;
 }
 
 /** What a page did in the browser. */
@@ -42,6 +49,7 @@ const FLAGS = [
 /** Opens `file` in a fresh headless Chromium (its own user-data-dir), screenshots the full page to `screenshot`, and reports. */
 export async function renderInChromium(file: string, screenshot: string): Promise<Rendered> {
   if (!existsSync(CHROMIUM)) throw new Error(`CI=true and no Chromium at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
+  const { chromium } = await import("playwright-core");
   const profile = mkdtempSync(join(tmpdir(), "tap-bc-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 },
