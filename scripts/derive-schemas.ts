@@ -30,14 +30,19 @@ export interface StreamSource {
   path: string;
   /** Where the record sits in the 200 response: array item, `data[]` item of the v3 envelope, or the object itself. */
   envelope: "array" | "data" | "object";
-  /** Further navigation from that record to the row, e.g. `shipping[]` or `locations[]`. */
-  select?: string;
+  /**
+   * Further navigation from that record to the row, e.g. `shipping[]` or `locations[]`; several
+   * paths (every consignment kind) give the union of their rows' properties.
+   */
+  select?: string | string[];
   /** Properties of the row left out (they belong to another table). */
   omit?: string[];
   /** Child stream: parent stream and child column ← parent field (as in the registry's `parent.keys`). */
   parent?: { stream: string; keys: Record<string, string> };
   /** Row column ← field of the API item the row was selected from (as in the registry's `rowsAt.keys`). */
   itemKeys?: Record<string, string>;
+  /** Columns the sync adds to every row, not from the API (as the registry's inline `tag` and `indexColumn`). */
+  added?: Record<string, "string" | "integer">;
 }
 
 const ORDERS_V2 = "orders.v2.oas2.yml";
@@ -77,10 +82,56 @@ export const SOURCES: readonly StreamSource[] = [
     parent: { stream: "orders", keys: { order_id: "id" } },
   },
   { stream: "refunds", file: "orders.v3.yml", path: "/orders/payment_actions/refunds", envelope: "data" },
+  {
+    stream: "order_fees",
+    file: ORDERS_V2,
+    path: "/orders",
+    envelope: "array",
+    select: "fees[]",
+    parent: { stream: "orders", keys: { order_id: "id" } },
+  },
+  {
+    stream: "order_consignments",
+    file: ORDERS_V2,
+    path: "/orders/{order_id}/consignments",
+    envelope: "object",
+    select: ["shipping[]", "pickups[]", "downloads[]", "email.gift_certificates[]"],
+    omit: ["line_items"],
+    added: { kind: "string", index: "integer" },
+    parent: { stream: "orders", keys: { order_id: "id" } },
+  },
+  {
+    stream: "order_shipments",
+    file: ORDERS_V2,
+    path: "/orders/{order_id}/shipments",
+    envelope: "array",
+    parent: { stream: "orders", keys: { order_id: "id" } },
+  },
+  {
+    stream: "order_taxes",
+    file: ORDERS_V2,
+    path: "/orders/{order_id}/taxes",
+    envelope: "array",
+    parent: { stream: "orders", keys: { order_id: "id" } },
+  },
+  {
+    stream: "order_messages",
+    file: ORDERS_V2,
+    path: "/orders/{order_id}/messages",
+    envelope: "array",
+    parent: { stream: "orders", keys: { order_id: "id" } },
+  },
+  { stream: "order_metafields", file: "orders.v3.yml", path: "/orders/metafields", envelope: "data" },
+  { stream: "order_statuses", file: ORDERS_V2, path: "/order_statuses", envelope: "array" },
+
   { stream: "customers", file: "customers.v3.yml", path: "/customers", envelope: "data" },
   { stream: "customer_addresses", file: "customers.v3.yml", path: "/customers/addresses", envelope: "data" },
   { stream: "customer_groups", file: "customers.v2.yml", path: "/customer_groups", envelope: "array" },
   { stream: "subscribers", file: "subscribers.v3.yml", path: "/customers/subscribers", envelope: "data" },
+  { stream: "customer_attributes", file: "customers.v3.yml", path: "/customers/attributes", envelope: "data" },
+  { stream: "customer_attribute_values", file: "customers.v3.yml", path: "/customers/attribute-values", envelope: "data" },
+  { stream: "customer_metafields", file: "customers.v3.yml", path: "/customers/metafields", envelope: "data" },
+  { stream: "customer_segments", file: "segments.v3.yml", path: "/segments", envelope: "data" },
   { stream: "products", file: PRODUCTS, path: "/catalog/products", envelope: "data" },
   {
     stream: "product_images",
@@ -97,12 +148,65 @@ export const SOURCES: readonly StreamSource[] = [
     parent: { stream: "products", keys: { product_id: "id" } },
   },
   {
+    stream: "product_bulk_pricing_rules",
+    file: PRODUCTS,
+    path: "/catalog/products",
+    envelope: "data",
+    select: "bulk_pricing_rules[]",
+    parent: { stream: "products", keys: { product_id: "id" } },
+  },
+  {
+    stream: "product_videos",
+    file: PRODUCTS,
+    path: "/catalog/products",
+    envelope: "data",
+    select: "videos[]",
+    parent: { stream: "products", keys: { product_id: "id" } },
+  },
+  {
+    stream: "product_reviews",
+    file: PRODUCTS,
+    path: "/catalog/products/{product_id}/reviews",
+    envelope: "data",
+    parent: { stream: "products", keys: { product_id: "id" } },
+  },
+  {
+    stream: "product_options",
+    file: PRODUCTS,
+    path: "/catalog/products",
+    envelope: "data",
+    select: "options[]",
+    itemKeys: { product_id: "id" },
+  },
+  {
+    stream: "product_modifiers",
+    file: PRODUCTS,
+    path: "/catalog/products",
+    envelope: "data",
+    select: "modifiers[]",
+    parent: { stream: "product_options", keys: { product_id: "id" } },
+  },
+  { stream: "product_metafields", file: PRODUCTS, path: "/catalog/products/metafields", envelope: "data" },
+  {
     stream: "product_variants",
     file: "catalog/product-variants_catalog.v3.yml",
     path: "/catalog/variants",
     envelope: "data",
   },
   { stream: "brands", file: "catalog/brands_catalog.v3.yml", path: "/catalog/brands", envelope: "data" },
+  {
+    stream: "variant_metafields",
+    file: "catalog/product-variants_catalog.v3.yml",
+    path: "/catalog/variants/metafields",
+    envelope: "data",
+  },
+  { stream: "brand_metafields", file: "catalog/brands_catalog.v3.yml", path: "/catalog/brands/metafields", envelope: "data" },
+  {
+    stream: "category_metafields",
+    file: "catalog/categories_catalog.v3.yml",
+    path: "/catalog/categories/metafields",
+    envelope: "data",
+  },
   {
     stream: "categories",
     file: "catalog/category-trees_catalog.v3.yml",
@@ -133,6 +237,15 @@ export const SOURCES: readonly StreamSource[] = [
   { stream: "coupons", file: "marketing.v2.yml", path: "/coupons", envelope: "array" },
   { stream: "promotions", file: "promotions.v3.yml", path: "/promotions", envelope: "data" },
   { stream: "gift_certificates", file: "marketing.v2.yml", path: "/gift_certificates", envelope: "array" },
+  { stream: "shipping_zones", file: "shipping.v2.yml", path: "/shipping/zones", envelope: "array" },
+  {
+    stream: "shipping_methods",
+    file: "shipping.v2.yml",
+    path: "/shipping/zones/{zone_id}/methods",
+    envelope: "array",
+    parent: { stream: "shipping_zones", keys: { zone_id: "id" } },
+  },
+  { stream: "payment_methods", file: "payments/methods_payments.v2.yml", path: "/payments/methods", envelope: "array" },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -518,7 +631,11 @@ function property(specs: Specs, found: Found, key: string): Found {
 
 function arrayItems(specs: Specs, found: Found): Found {
   const { node, file } = specs.deref(found.node, found.file);
-  if (!isObject(node) || node.items === undefined) throw new Error(`${file}: expected an array schema`);
+  // A value that is either a resource link or the expanded list (`include=`): the list.
+  const variants = isObject(node) ? [node.oneOf, node.anyOf].flatMap((v) => Array.isArray(v) ? v : []) : [];
+  const list = variants.map((v) => specs.deref(v, file)).find((v) => isObject(v.node) && v.node.items !== undefined);
+  if (list && isObject(node) && node.items === undefined) return arrayItems(specs, { ...found, node: list.node, file: list.file });
+  if (!isObject(node) || node.items === undefined) throw new Error(`${file}: expected an array schema, got ${JSON.stringify(node).slice(0, 300)}`);
   return { ...specs.deref(node.items, file), examples: itemExamples(found.examples) };
 }
 
@@ -563,8 +680,11 @@ export function deriveSchemas(specDir: string): Map<string, JsonSchema> {
     const found = recordNode(specs, source);
     const item = reduce(ctx, found.node, found.file, 0, found.examples, []);
     // A row below the item (`select`) is derived from there, so that it gets the full depth.
-    const rowFound = source.select ? rawAt(specs, found, source.select) : found;
-    const row = source.select ? reduce(ctx, rowFound.node, rowFound.file, 0, rowFound.examples, []) : item;
+    const selects = source.select === undefined ? [] : [source.select].flat();
+    const row = selects.length === 0 ? item : mergeAll(selects.map((select) => {
+      const rowFound = rawAt(specs, found, select);
+      return reduce(ctx, rowFound.node, rowFound.file, 0, rowFound.examples, []);
+    }));
     if (!row.properties) throw new Error(`${source.stream}: the row has no properties`);
     const properties = { ...row.properties };
     for (const key of source.omit ?? []) delete properties[key];
@@ -574,6 +694,7 @@ export function deriveSchemas(specDir: string): Map<string, JsonSchema> {
       if (!from) throw new Error(`${source.stream}: the item has no ${field}`);
       properties[column] = from;
     }
+    for (const [column, type] of Object.entries(source.added ?? {})) properties[column] = { type };
     if (source.parent) {
       const parent = out.get(source.parent.stream);
       if (!parent) throw new Error(`${source.stream}: parent ${source.parent.stream} is not derived yet`);
@@ -595,13 +716,15 @@ export function deriveSchemas(specDir: string): Map<string, JsonSchema> {
 export function renderSchema(stream: string, schema: JsonSchema, specDir: string): string {
   const source = SOURCES.find((s) => s.stream === stream);
   if (!source) throw new Error(`unknown stream ${stream}`);
-  const where = [`GET ${source.path}`, envelopeText(source), source.select ? `\`${source.select}\`` : ""]
+  const selects = source.select === undefined ? [] : [source.select].flat();
+  const where = [`GET ${source.path}`, envelopeText(source), selects.map((s) => `\`${s}\``).join(" + ")]
     .filter(Boolean).join(", ");
   const keys = [
     ...Object.entries(source.parent?.keys ?? {}).map(([column, field]) =>
       `${column} ← ${source.parent?.stream}.${field}`
     ),
     ...Object.entries(source.itemKeys ?? {}).map(([column, field]) => `${column} ← ${field}`),
+    ...Object.keys(source.added ?? {}).map((column) => `${column} (added by the sync)`),
   ];
   return [
     "/**",

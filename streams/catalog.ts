@@ -1,4 +1,7 @@
-/** The catalog: products (with images and custom fields inline), variants, brands, categories, price lists, inventory. */
+/**
+ * The catalog: products (with images, custom fields, bulk pricing rules and videos inline), their options,
+ * modifiers and reviews, variants, brands, categories, price lists, inventory, metafields.
+ */
 import { defineStreams } from "../src/engine/registry.ts";
 import products from "./schemas/products.ts";
 import productImages from "./schemas/product_images.ts";
@@ -10,15 +13,29 @@ import categoryTrees from "./schemas/category_trees.ts";
 import priceLists from "./schemas/price_lists.ts";
 import priceListRecords from "./schemas/price_list_records.ts";
 import inventoryItems from "./schemas/inventory_items.ts";
+import productBulkPricingRules from "./schemas/product_bulk_pricing_rules.ts";
+import productVideos from "./schemas/product_videos.ts";
+import productReviews from "./schemas/product_reviews.ts";
+import productOptions from "./schemas/product_options.ts";
+import productModifiers from "./schemas/product_modifiers.ts";
+import productMetafields from "./schemas/product_metafields.ts";
+import variantMetafields from "./schemas/variant_metafields.ts";
+import categoryMetafields from "./schemas/category_metafields.ts";
+import brandMetafields from "./schemas/brand_metafields.ts";
 
 const PRODUCTS_SCOPE = "store_v2_products_read_only";
+/** Metafield lists: one store-wide paged list per owner kind, incremental on date_modified. */
+const METAFIELD_CURSOR = { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true };
+/** The API returns at most 10 products a page when a page includes options or modifiers. */
+const OPTIONS_PAGE_SIZE = 10;
 
 export default defineStreams([
   {
     name: "products",
-    description: "Products; the first run reads the whole catalog whatever start_date says.",
+    description: "Products (with their primary image and channels); the first run reads the whole catalog whatever start_date says.",
     api: "v3",
     path: "catalog/products",
+    params: { include: "primary_image,channels" },
     primaryKey: ["id"],
     cursor: {
       field: "date_modified",
@@ -30,7 +47,8 @@ export default defineStreams([
     channelFilter: "channel_id:in",
     scope: PRODUCTS_SCOPE,
     schema: products,
-    exclude: ["images", "custom_fields"],
+    // Options and modifiers come in their own pass (product_options): including them caps pages at 10.
+    exclude: ["images", "custom_fields", "bulk_pricing_rules", "videos", "options", "modifiers"],
     idsOnlyParams: { include_fields: "id" },
     storeFields: [{
       // Custom fields as columns too (product_custom_fields keeps every entry, one row each).
@@ -76,6 +94,91 @@ export default defineStreams([
     },
   },
   {
+    name: "product_bulk_pricing_rules",
+    description: "Product bulk pricing rules, read inline with the product pages (include=bulk_pricing_rules).",
+    primaryKey: ["id", "product_id"],
+    scope: PRODUCTS_SCOPE,
+    schema: productBulkPricingRules,
+    parent: {
+      stream: "products",
+      keys: { product_id: "id" },
+      parentParams: { include: "bulk_pricing_rules" },
+      source: { kind: "inline", paths: ["bulk_pricing_rules[]"] },
+    },
+  },
+  {
+    name: "product_videos",
+    description: "Product videos, read inline with the product pages (include=videos).",
+    primaryKey: ["id", "product_id"],
+    scope: PRODUCTS_SCOPE,
+    schema: productVideos,
+    parent: {
+      stream: "products",
+      keys: { product_id: "id" },
+      parentParams: { include: "videos" },
+      source: { kind: "inline", paths: ["videos[]"] },
+    },
+  },
+  {
+    name: "product_reviews",
+    description: "Product reviews, one request per product with reviews (reviews_count > 0) among the products read; not selected by default.",
+    primaryKey: ["id", "product_id"],
+    selectedByDefault: false,
+    scope: PRODUCTS_SCOPE,
+    schema: productReviews,
+    parent: {
+      stream: "products",
+      keys: { product_id: "id" },
+      source: {
+        kind: "subresource",
+        api: "v3",
+        path: "catalog/products/{id}/reviews",
+        pagination: "v3-offset",
+        when: { field: "reviews_count", is: "nonzero" },
+      },
+    },
+  },
+  {
+    name: "product_options",
+    description: "Variant options of every product with their values, read in a pass of their own over the products " +
+      "(include=options,modifiers, ids only; the API caps such pages at 10 products); not selected by default.",
+    api: "v3",
+    path: "catalog/products",
+    pageSize: OPTIONS_PAGE_SIZE,
+    params: { include: "options", include_fields: "id" },
+    primaryKey: ["id", "product_id"],
+    selectedByDefault: false,
+    channelFilter: "channel_id:in",
+    scope: PRODUCTS_SCOPE,
+    schema: productOptions,
+    rowsAt: { path: "options[]", keys: { product_id: "id" } },
+  },
+  {
+    name: "product_modifiers",
+    description: "Modifiers of every product with their values, read in the same pass as product_options; not selected by default.",
+    primaryKey: ["id", "product_id"],
+    selectedByDefault: false,
+    scope: PRODUCTS_SCOPE,
+    schema: productModifiers,
+    parent: {
+      stream: "product_options",
+      keys: { product_id: "id" },
+      tableKeys: { product_id: "product_id" },
+      parentParams: { include: "modifiers" },
+      source: { kind: "inline", paths: ["modifiers[]"] },
+    },
+  },
+  {
+    name: "product_metafields",
+    description: "Metafields of every product (one store-wide list).",
+    api: "v3",
+    path: "catalog/products/metafields",
+    primaryKey: ["id"],
+    cursor: METAFIELD_CURSOR,
+    scope: PRODUCTS_SCOPE,
+    schema: productMetafields,
+  },
+  {
     name: "product_variants",
     description: "Every variant of every product, store-wide.",
     api: "v3",
@@ -83,6 +186,16 @@ export default defineStreams([
     primaryKey: ["id"],
     scope: PRODUCTS_SCOPE,
     schema: productVariants,
+  },
+  {
+    name: "variant_metafields",
+    description: "Metafields of every variant (one store-wide list).",
+    api: "v3",
+    path: "catalog/variants/metafields",
+    primaryKey: ["id"],
+    cursor: METAFIELD_CURSOR,
+    scope: PRODUCTS_SCOPE,
+    schema: variantMetafields,
   },
   {
     name: "brands",
@@ -95,6 +208,16 @@ export default defineStreams([
     idsOnlyParams: { include_fields: "id" },
   },
   {
+    name: "brand_metafields",
+    description: "Metafields of every brand (one store-wide list).",
+    api: "v3",
+    path: "catalog/brands/metafields",
+    primaryKey: ["id"],
+    cursor: METAFIELD_CURSOR,
+    scope: PRODUCTS_SCOPE,
+    schema: brandMetafields,
+  },
+  {
     name: "categories",
     description: "Categories of every category tree (the tree-aware endpoint, not the deprecated /catalog/categories).",
     api: "v3",
@@ -102,6 +225,16 @@ export default defineStreams([
     primaryKey: ["category_id"],
     scope: PRODUCTS_SCOPE,
     schema: categories,
+  },
+  {
+    name: "category_metafields",
+    description: "Metafields of every category (one store-wide list).",
+    api: "v3",
+    path: "catalog/categories/metafields",
+    primaryKey: ["id"],
+    cursor: METAFIELD_CURSOR,
+    scope: PRODUCTS_SCOPE,
+    schema: categoryMetafields,
   },
   {
     name: "category_trees",

@@ -6,16 +6,25 @@ import orderShippingAddresses from "./schemas/order_shipping_addresses.ts";
 import orderCoupons from "./schemas/order_coupons.ts";
 import transactions from "./schemas/transactions.ts";
 import refunds from "./schemas/refunds.ts";
+import orderFees from "./schemas/order_fees.ts";
+import orderConsignments from "./schemas/order_consignments.ts";
+import orderShipments from "./schemas/order_shipments.ts";
+import orderTaxes from "./schemas/order_taxes.ts";
+import orderMessages from "./schemas/order_messages.ts";
+import orderMetafields from "./schemas/order_metafields.ts";
+import orderStatuses from "./schemas/order_statuses.ts";
 
 const ORDERS_SCOPE = "store_v2_orders_read_only";
 const TRANSACTIONS_SCOPE = "store_v2_transactions_read_only";
+/** Every consignment kind, and the name `order_consignments.kind` gives it. */
+const CONSIGNMENTS = [
+  ["consignments.shipping[]", "shipping"],
+  ["consignments.pickups[]", "pickup"],
+  ["consignments.downloads[]", "download"],
+  ["consignments.email.gift_certificates[]", "gift_certificate"],
+] as const;
 /** Every consignment kind carries its line items when the order page asks for them. */
-const LINE_ITEM_PATHS = [
-  "consignments.shipping[].line_items[]",
-  "consignments.pickups[].line_items[]",
-  "consignments.downloads[].line_items[]",
-  "consignments.email.gift_certificates[].line_items[]",
-];
+const LINE_ITEM_PATHS = CONSIGNMENTS.map(([path]) => `${path}.line_items[]`);
 /** Ask the order pages for consignments with their line items inline. */
 const INLINE_CONSIGNMENTS = { include: "consignments.line_items", consignment_structure: "object" };
 
@@ -35,7 +44,7 @@ export default defineStreams([
     channelFilter: "channel_id",
     scope: ORDERS_SCOPE,
     schema: orders,
-    exclude: ["consignments"],
+    exclude: ["consignments", "fees"],
     storeFields: [{
       // Checkout address form fields of the billing address, one column each.
       path: "billing_address.form_fields",
@@ -79,6 +88,91 @@ export default defineStreams([
       keys: { order_id: "id" },
       parentParams: INLINE_CONSIGNMENTS,
       source: { kind: "inline", paths: ["consignments.shipping[]"], omit: ["line_items", "__warning__"] },
+    },
+  },
+  {
+    name: "order_consignments",
+    description: "Consignments of every kind (shipping, pickup, download, gift certificate email), read inline from the order pages; " +
+      "line items go to order_products.",
+    primaryKey: ["order_id", "kind", "index"],
+    scope: ORDERS_SCOPE,
+    schema: orderConsignments,
+    parent: {
+      stream: "orders",
+      keys: { order_id: "id" },
+      parentParams: INLINE_CONSIGNMENTS,
+      source: {
+        kind: "inline",
+        paths: CONSIGNMENTS.map(([path]) => path),
+        omit: ["line_items", "__warning__"],
+        // Download and gift certificate consignments have no id: the kind and the position identify them.
+        tag: { column: "kind", values: CONSIGNMENTS.map(([, kind]) => kind) },
+        indexColumn: "index",
+      },
+    },
+  },
+  {
+    name: "order_fees",
+    description: "Order fees, read inline from the order pages (include=fees).",
+    primaryKey: ["id", "order_id"],
+    scope: ORDERS_SCOPE,
+    schema: orderFees,
+    parent: {
+      stream: "orders",
+      keys: { order_id: "id" },
+      parentParams: { include: "fees" },
+      source: { kind: "inline", paths: ["fees[]"] },
+    },
+  },
+  {
+    name: "order_shipments",
+    description: "Shipments of an order, with their items; one request per order with something shipped, so not selected by default.",
+    primaryKey: ["id", "order_id"],
+    selectedByDefault: false,
+    scope: ORDERS_SCOPE,
+    schema: orderShipments,
+    parent: {
+      stream: "orders",
+      keys: { order_id: "id" },
+      source: {
+        kind: "subresource",
+        api: "v2",
+        path: "orders/{id}/shipments",
+        pagination: "v2-page",
+        when: { field: "items_shipped", is: "nonzero" },
+      },
+    },
+  },
+  {
+    name: "order_taxes",
+    description: "Tax lines of an order; one request per taxed order, so not selected by default.",
+    primaryKey: ["id", "order_id"],
+    selectedByDefault: false,
+    scope: ORDERS_SCOPE,
+    schema: orderTaxes,
+    parent: {
+      stream: "orders",
+      keys: { order_id: "id" },
+      source: {
+        kind: "subresource",
+        api: "v2",
+        path: "orders/{id}/taxes",
+        pagination: "v2-page",
+        when: { field: "total_tax", is: "nonzero" },
+      },
+    },
+  },
+  {
+    name: "order_messages",
+    description: "Messages on an order; one request per order (nothing on the order says whether it has any), so not selected by default.",
+    primaryKey: ["id", "order_id"],
+    selectedByDefault: false,
+    scope: ORDERS_SCOPE,
+    schema: orderMessages,
+    parent: {
+      stream: "orders",
+      keys: { order_id: "id" },
+      source: { kind: "subresource", api: "v2", path: "orders/{id}/messages", pagination: "v2-page" },
     },
   },
   {
@@ -128,5 +222,25 @@ export default defineStreams([
     cursor: { field: "created", filter: "created:min", upperFilter: "created:max" },
     scope: TRANSACTIONS_SCOPE,
     schema: refunds,
+  },
+  {
+    name: "order_metafields",
+    description: "Metafields of every order (one store-wide list).",
+    api: "v3",
+    path: "orders/metafields",
+    primaryKey: ["id"],
+    cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true },
+    scope: ORDERS_SCOPE,
+    schema: orderMetafields,
+  },
+  {
+    name: "order_statuses",
+    description: "The store's order statuses with their custom labels (one unpaged list).",
+    api: "v2",
+    path: "order_statuses",
+    pagination: "single",
+    primaryKey: ["id"],
+    scope: ORDERS_SCOPE,
+    schema: orderStatuses,
   },
 ]);

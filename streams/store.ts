@@ -1,4 +1,4 @@
-/** Store-level resources: store profile, channels, currencies, content pages, marketing. */
+/** Store-level resources: store profile, channels, currencies, content pages, marketing, shipping and payment settings. */
 import { defineStreams } from "../src/engine/registry.ts";
 import store from "./schemas/store.ts";
 import channels from "./schemas/channels.ts";
@@ -7,6 +7,9 @@ import pages from "./schemas/pages.ts";
 import coupons from "./schemas/coupons.ts";
 import promotions from "./schemas/promotions.ts";
 import giftCertificates from "./schemas/gift_certificates.ts";
+import shippingZones from "./schemas/shipping_zones.ts";
+import shippingMethods from "./schemas/shipping_methods.ts";
+import paymentMethods from "./schemas/payment_methods.ts";
 
 const INFORMATION_SCOPE = "store_v2_information_read_only";
 const MARKETING_SCOPE = "store_v2_marketing_read_only";
@@ -79,5 +82,41 @@ export default defineStreams([
     primaryKey: ["id"],
     scope: MARKETING_SCOPE,
     schema: giftCertificates,
+  },
+  {
+    name: "shipping_zones",
+    description: "Shipping zones (one unpaged list).",
+    api: "v2",
+    path: "shipping/zones",
+    pagination: "single",
+    primaryKey: ["id"],
+    scope: INFORMATION_SCOPE,
+    schema: shippingZones,
+  },
+  {
+    name: "shipping_methods",
+    description: "Shipping methods of every zone, one request per zone.",
+    primaryKey: ["id", "zone_id"],
+    // No channel filter on the endpoint: the rows say which channels they serve.
+    channelField: "channel_ids",
+    scope: INFORMATION_SCOPE,
+    schema: shippingMethods,
+    parent: {
+      stream: "shipping_zones",
+      keys: { zone_id: "id" },
+      source: { kind: "subresource", api: "v2", path: "shipping/zones/{id}/methods", pagination: "single" },
+    },
+  },
+  {
+    name: "payment_methods",
+    description: "Enabled payment methods, best effort: the v2 endpoint is deprecated and may not list every provider; " +
+      "a 404 is a warning, not a failure. Not selected by default.",
+    api: "v2",
+    path: "payments/methods",
+    primaryKey: ["code"],
+    selectedByDefault: false,
+    bestEffort: true,
+    scope: "store_payments_methods_read",
+    schema: paymentMethods,
   },
 ]);

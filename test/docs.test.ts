@@ -13,7 +13,10 @@ describe("docs/streams.md", () => {
     const text = streamsMarkdown();
     for (const stream of registry) expect(text).toContain(`| \`${stream.name}\` |`);
     expect(text).toMatch(/order_products.*0 extra requests: inline in the orders pages/);
-    expect(text).toMatch(/order_coupons.*1 request per orders record whose `coupon_discount` is nonzero/);
+    expect(text).toMatch(/order_coupons.*1 request per orders record with `coupon_discount` ≠ 0/);
+    // Streams that cost a request per order say what that is per 10 000 orders.
+    expect(text).toMatch(/order_taxes.*`total_tax` ≠ 0.*up to 10 000 requests per 10 000 orders/);
+    expect(text).toMatch(/order_messages.*10 000 requests per 10 000 orders/);
   });
 });
 

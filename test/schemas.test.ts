@@ -56,6 +56,13 @@ describe("stream schemas", () => {
         stream.parent && { stream: stream.parent.stream, keys: stream.parent.keys },
       );
       expect(source.itemKeys, stream.name).toEqual(stream.rowsAt?.keys);
+      // Columns the sync adds (an inline source's tag and position) are in the schema.
+      const inline = stream.parent?.source.kind === "inline" ? stream.parent.source : undefined;
+      const added = {
+        ...(inline?.tag ? { [inline.tag.column]: "string" } : {}),
+        ...(inline?.indexColumn ? { [inline.indexColumn]: "integer" } : {}),
+      };
+      expect(source.added ?? {}, stream.name).toEqual(added);
       // The endpoint the schema comes from is the one the stream reads (placeholders aside).
       const read = stream.path ??
         (stream.parent?.source.kind === "subresource" ? stream.parent.source.path : undefined) ??

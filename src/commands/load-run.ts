@@ -6,7 +6,7 @@ import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
 import { upgradeState } from "../engine/state.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
-import { clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
+import { childrenSummary, clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
 import { InterruptGuard } from "../interrupt.ts";
@@ -98,9 +98,18 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal">): Prom
 
 async function* logged<T extends { type: string; stream?: string }>(events: AsyncIterable<T>, log: Logger): AsyncGenerator<T> {
   for await (const event of events) {
-    const e = event as unknown as { type: string; stream: string; records?: number; requests?: number; reason?: string; since?: string; incremental?: boolean };
+    const e = event as unknown as {
+      type: string;
+      stream: string;
+      records?: number;
+      requests?: number;
+      reason?: string;
+      since?: string;
+      incremental?: boolean;
+      children?: Record<string, { records: number; requests: number }>;
+    };
     if (e.type === "stream-start") log(`load ${e.stream}: ${e.incremental ? `incremental since ${e.since ?? "the beginning"}` : "full table"}`);
-    if (e.type === "stream-end") log(`load ${e.stream}: ${e.records} records, ${e.requests} requests`);
+    if (e.type === "stream-end") log(`load ${e.stream}: ${e.records} records, ${e.requests} requests${childrenSummary(e.children)}`);
     if (e.type === "stream-skipped") log(`warning: ${e.reason}`);
     yield event;
   }

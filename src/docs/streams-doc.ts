@@ -4,15 +4,24 @@ import { seeksOnCursor } from "../engine/paginate.ts";
 import { childrenOf } from "../engine/registry.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS } from "../engine/store-fields.ts";
-import type { StreamDefinition } from "../engine/types.ts";
+import type { ParentCondition, StreamDefinition } from "../engine/types.ts";
+
+/** A parent condition in words. */
+function conditionText(when: ParentCondition): string {
+  switch (when.is) {
+    case "nonzero":
+      return `\`${when.field}\` ≠ 0`;
+    case "nonempty":
+      return `a non-empty \`${when.field}\``;
+  }
+}
 
 /** What reading a stream costs in API requests, in words. */
 export function requestCost(stream: StreamDefinition): string {
   if (!stream.parent) {
     if (stream.pagination === "single") return "1 request";
-    return seeksOnCursor(stream)
-      ? "1 request per page of up to 250 records (read by seeking on the cursor)"
-      : "1 request per page of up to 250 records";
+    const page = `1 request per page of up to ${stream.pageSize ?? 250} records`;
+    return seeksOnCursor(stream) ? `${page} (read by seeking on the cursor)` : page;
   }
   const source = stream.parent.source;
   if (source.kind === "inline") {
@@ -21,12 +30,15 @@ export function requestCost(stream: StreamDefinition): string {
       : "";
     return `0 extra requests: inline in the ${stream.parent.stream} pages${fallback}`;
   }
-  const condition = source.when ? ` whose \`${source.when.field}\` is ${source.when.is}` : "";
-  return `1 request per ${stream.parent.stream} record${condition} (per page of up to 250 rows)`;
+  const parent = stream.parent.stream;
+  if (source.pagination === "single") return `1 request per ${parent} record`;
+  const condition = source.when ? ` with ${conditionText(source.when)}` : "";
+  const per10k = source.when ? `up to 10 000 requests per 10 000 ${parent} (none for those without)` : `10 000 requests per 10 000 ${parent}`;
+  return `1 request per ${parent} record${condition} (per page of up to 250 rows): ${per10k}`;
 }
 
 function endpoint(stream: StreamDefinition): string {
-  if (!stream.parent) return `${stream.api} \`/${stream.path}\``;
+  if (!stream.parent) return `${stream.api} \`/${stream.path}${query(stream.params)}\``;
   const source = stream.parent.source;
   if (source.kind === "subresource") return `${source.api} \`/${source.path.replace("{id}", `{${stream.parent.stream}.id}`)}\``;
   return `inline: ${source.paths.map((p) => `\`${p}\``).join(", ")}`;
@@ -90,6 +102,41 @@ export function storeFieldsMarkdown(registry: readonly StreamDefinition[] = defa
   return lines;
 }
 
+/** How `channel_id` applies to a stream, or undefined when it does not. */
+function channelRule(stream: StreamDefinition, registry: readonly StreamDefinition[]): string | undefined {
+  if (stream.channelFilter) return `the API filters the list: \`${stream.channelFilter}=<channel_id>\``;
+  if (stream.channelField) {
+    return `the list has no channel filter: records whose \`${stream.channelField}\` names other channels are left out (records without one serve every channel)`;
+  }
+  const parent = stream.parent && registry.find((s) => s.name === stream.parent!.stream);
+  if (parent && channelRule(parent, registry)) return `with its ${parent.name}: only the rows of the ${parent.name} read`;
+  return undefined;
+}
+
+/** The "Channel filter" section: which streams `channel_id` restricts, and how. */
+function channelMarkdown(registry: readonly StreamDefinition[]): string[] {
+  const lines = [
+    "## Channel filter",
+    "",
+    "With `channel_id` set, every stream with a channel dimension is restricted to that channel, so joins do not",
+    "mix channels:",
+    "",
+    "| stream | how |",
+    "| --- | --- |",
+  ];
+  for (const s of registry) {
+    const rule = channelRule(s, registry);
+    if (rule) lines.push(`| \`${s.name}\` | ${rule} |`);
+  }
+  lines.push(
+    "",
+    "The other streams have no channel dimension (store-wide settings, metafields, customer attributes and",
+    "segments, price lists, inventory) or are the channels themselves (`channels`): they are read whole.",
+    "",
+  );
+  return lines;
+}
+
 /** The whole of docs/streams.md. */
 export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultRegistry, maxNestingDepth = 3): string {
   const lines = [
@@ -109,7 +156,7 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
       `| \`${s.name}\` | ${endpoint(s)} | ${s.primaryKey.map((k) => `\`${k}\``).join(", ")} | ${replication(s)} | \`${s.scope}\` | ${requestCost(s)} | ${s.selectedByDefault === false ? "no" : "yes"} |`,
     );
   }
-  lines.push("", "## Child tables split from nested arrays", "");
+  lines.push("", ...channelMarkdown(registry), "## Child tables split from nested arrays", "");
   for (const s of registry) {
     const split = tablesOf(planStream(s, { maxNestingDepth })).slice(1);
     if (split.length > 0) lines.push(`- \`${s.name}\`: ${split.map((t) => `\`${t.name}\``).join(", ")}`);
@@ -122,6 +169,12 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
   lines.push(
     "",
     "Selecting a child stream without its parent works: the parent is read, not emitted.",
+    "A stream is incremental where BigCommerce's spec gives its list a modified-since filter; every other list",
+    "(segments, shipping zones, order statuses, brands, variants…) is read whole on every run.",
+    "Streams that cost a request per order are not selected by default, and ask only for the orders that can",
+    "have rows (`items_shipped` ≠ 0 for shipments, `total_tax` ≠ 0 for taxes); the run summary gives each one's",
+    "requests. `payment_methods` is best effort: its v2 endpoint is deprecated and may not list every enabled",
+    "provider, and a 404 there is a warning, not a failure.",
     "Order line items and shipping addresses come inline with the order pages",
     "(`include=consignments.line_items&consignment_structure=object`), so a store of N orders costs",
     "about N/250 order-page requests plus only the fallbacks, coupon and transaction requests it truly needs.",

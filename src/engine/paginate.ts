@@ -29,6 +29,9 @@ export interface ListRequest {
 
 type Item = Record<string, unknown>;
 
+/** What reading a list needs of the API client: its GET. */
+export type ListClient = Pick<ApiClient, "get">;
+
 /** True when a stream's list is read by seeking on its cursor (sorted by it, and paged by page number). */
 export function seeksOnCursor(stream: { cursor?: { sort?: Record<string, string> }; pagination?: PaginationStyle }): boolean {
   return !!stream.cursor?.sort && (stream.pagination === "v2-page" || stream.pagination === "v3-offset");
@@ -42,7 +45,7 @@ export function filterTimestamp(value: string): string {
 }
 
 /** Yields the records of a list, one page at a time. */
-export async function* readPages(client: ApiClient, request: ListRequest): AsyncGenerator<Item[]> {
+export async function* readPages(client: ListClient, request: ListRequest): AsyncGenerator<Item[]> {
   if (request.seek && (request.style === "v2-page" || request.style === "v3-offset")) {
     if (yield* seekPages(client, request, request.seek)) return;
     // The API ignored the sort, so seeking could pass records: read again by page number (the records read twice are harmless).
@@ -54,7 +57,12 @@ export async function* readPages(client: ApiClient, request: ListRequest): Async
   switch (request.style) {
     case "single": {
       const { body } = await get(client, request, request.params);
-      if (!body || typeof body !== "object" || Array.isArray(body)) {
+      // An unpaged list (order statuses, shipping zones) is its records; anything else is the one record.
+      if (Array.isArray(body)) {
+        if (body.length > 0) yield body as Item[];
+        return;
+      }
+      if (!body || typeof body !== "object") {
         throw new RuntimeFailure(`stream '${request.stream}': ${request.api}/${request.path} answered without its object (${body === null ? "no content" : typeof body})`);
       }
       yield [body as Item];
@@ -110,7 +118,7 @@ function afterParam(link: string): string | undefined {
 
 /** One page of a page/limit list, and whether another may follow. */
 async function fetchPage(
-  client: ApiClient,
+  client: ListClient,
   request: ListRequest,
   query: Record<string, string | number>,
 ): Promise<{ items: Item[]; more: boolean }> {
@@ -127,7 +135,7 @@ async function fetchPage(
 }
 
 /** One request of a read; a 404 is "none" only where the request says so, else an error naming the stream. */
-async function get(client: ApiClient, request: ListRequest, query: Record<string, string | number>): Promise<ApiResponse | { body: null }> {
+async function get(client: ListClient, request: ListRequest, query: Record<string, string | number>): Promise<ApiResponse | { body: null }> {
   try {
     return await client.get(request.api, request.path, query);
   } catch (error) {
@@ -151,7 +159,7 @@ function dataOf(body: unknown, request: ListRequest): Item[] {
  * than a page. Returns false, having stopped, when a page is not in cursor order (the API
  * ignored the sort): seeking on would pass records.
  */
-async function* seekPages(client: ApiClient, request: ListRequest, seek: NonNullable<ListRequest["seek"]>): AsyncGenerator<Item[], boolean> {
+async function* seekPages(client: ListClient, request: ListRequest, seek: NonNullable<ListRequest["seek"]>): AsyncGenerator<Item[], boolean> {
   let from = seek.from;
   let page = 1;
   let seenAtFrom = new Set<string>();

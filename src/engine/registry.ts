@@ -30,6 +30,11 @@ function isChildEntry(entry: StreamEntry): entry is StreamEntry & { parent: NonN
   return entry.parent !== undefined;
 }
 
+/** The page size to ask a stream's list for: the configured one, capped by the stream's own maximum. */
+export function pageSizeOf(stream: StreamDefinition, configured: number): number {
+  return Math.min(configured, stream.pageSize ?? configured);
+}
+
 /** Finds a stream by name, or undefined. */
 export function findStream(registry: readonly StreamDefinition[], name: string): StreamDefinition | undefined {
   return registry.find((s) => s.name === name);

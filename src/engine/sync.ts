@@ -8,13 +8,13 @@ import type { Config } from "../config/load.ts";
 import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
-import { ApiClient, type ClientOptions, type RequestTally, ScopeError, tallied } from "./http.ts";
+import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
-import { filterTimestamp as filterValue, readPages, seeksOnCursor } from "./paginate.ts";
+import { filterTimestamp as filterValue, type ListClient, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { readAhead } from "./merge.ts";
-import { childrenOf, findStream, isRoot } from "./registry.ts";
+import { childrenOf, findStream, isRoot, pageSizeOf } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
@@ -61,6 +61,11 @@ export interface SyncOptions {
   log?: (message: string) => void;
   /** The store identity check's answer, when the caller already made it (else the sync makes it first). */
   identity?: StoreIdentity;
+}
+
+/** The children of a `stream-end`, as log text: `; order_taxes: 3 records, 3 requests; …` (empty without children). */
+export function childrenSummary(children: Record<string, { records: number; requests: number }> | undefined): string {
+  return Object.entries(children ?? {}).map(([name, c]) => `; ${name}: ${c.records} records, ${c.requests} requests`).join("");
 }
 
 /** Creates the API client a config describes. */
@@ -144,6 +149,9 @@ interface ChildRun {
   mark?: CursorMark;
   /** A child without a cursor of its own follows its parent's cursor with a bookmark of its own. */
   track?: Track;
+  /** Records emitted and requests made for this child alone. */
+  records: number;
+  requests: number;
 }
 
 /**
@@ -159,6 +167,9 @@ interface Track {
   /** What it has emitted, and what an earlier run did. */
   mark: CursorMark;
 }
+
+/** A best-effort list answered 404 (see `StreamDefinition.bestEffort`). */
+class NotFound extends Error {}
 
 /** The read of one top-level stream and its selected children. */
 class StreamRun {
@@ -202,6 +213,8 @@ class StreamRun {
           since,
           mark: c.cursor ? new CursorMark(this.#savedBookmark(c)) : undefined,
           track: this.#cursor && !c.cursor ? this.#trackOf(c.name) : undefined,
+          records: 0,
+          requests: 0,
         };
       });
   }
@@ -277,12 +290,12 @@ class StreamRun {
 
     const params = this.#parentParams(readFrom);
     try {
-      const pages = this.#identityPages() ?? readPages(this.client, {
+      const pages = this.#identityPages() ?? readPages(this.#listClient(stream), {
         stream: stream.name,
         api: stream.api,
         path: stream.path,
         style: stream.pagination,
-        pageSize: this.options.config.page_size,
+        pageSize: pageSizeOf(stream, this.options.config.page_size),
         params,
         seek: cursor && seeksOnCursor(stream) && !this.#readsAllParents()
           ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
@@ -300,9 +313,13 @@ class StreamRun {
         yield* this.#batch(sink);
       }
     } catch (error) {
-      if (!(error instanceof ScopeError)) throw error;
-      yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error) };
-      return;
+      if (error instanceof NotFound) {
+        this.log(`warning: ${stream.name}: ${error.message}`);
+      } else {
+        if (!(error instanceof ScopeError)) throw error;
+        yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error) };
+        return;
+      }
     }
     // Otherwise the bookmarks move only once the read is complete.
     if (cursor) this.#saveTracks(cursor);
@@ -310,7 +327,27 @@ class StreamRun {
       if (child.mark?.hasValue && child.stream.cursor) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor.field);
     }
     yield* this.#batch(newSink());
-    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests };
+    const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children };
+  }
+
+  /**
+   * The client a list is read through: for a best-effort stream, a 404 becomes `NotFound`; for a child,
+   * every request is counted as the child's.
+   */
+  #listClient(stream: StreamDefinition, child?: ChildRun): ListClient {
+    return {
+      get: async (api, path, query) => {
+        if (child) child.requests++;
+        try {
+          return await this.client.get(api, path, query);
+        } catch (error) {
+          if (!(error instanceof NotFoundError) || !stream.bestEffort) throw error;
+          throw new NotFound(`${api}/${path} answered 404 (the endpoint is deprecated or not available on this store); ` +
+            "the stream ends with what was read");
+        }
+      },
+    };
   }
 
   /** Every track's bookmark at its mark. */
@@ -422,6 +459,7 @@ class StreamRun {
     const fetches: (() => Promise<void>)[] = [];
     const field = this.#cursor?.field;
     for (const record of page) {
+      if (!this.#servesChannel(stream, record)) continue;
       const value = field === undefined ? undefined : record[field];
       const key = this.#recordKey(record);
       const emit = this.#emitsParent() && !this.#track?.mark.alreadyEmitted(value, key);
@@ -443,6 +481,15 @@ class StreamRun {
     await runPool(fetches, this.options.config.max_concurrency);
   }
 
+  /** False for a record of another channel than `channel_id` (streams with a `channelField`). */
+  #servesChannel(stream: StreamDefinition, record: Record<string, unknown>): boolean {
+    const channel = this.options.config.channel_id;
+    if (channel === undefined || !stream.channelField) return true;
+    const value = valueAt(record, stream.channelField);
+    if (value === null || value === undefined) return true;
+    return (Array.isArray(value) ? value : [value]).some((v) => Number(v) === Number(channel));
+  }
+
   /** `rowsAt`: one row per object at the path, each with key columns from its item. */
   #fanOut(item: Record<string, unknown>, rowsAt: NonNullable<RootStream["rowsAt"]>, sink: FlattenSink): void {
     const { path, keys } = rowsAt;
@@ -458,10 +505,17 @@ class StreamRun {
     for (const [column, field] of Object.entries(rule.keys)) preset[column] = valueAt(parent, field);
     const source = rule.source;
     if (source.kind === "inline") {
-      const found = source.paths.flatMap((path) => collect(parent, path));
+      const perPath = source.paths.map((path) => collect(parent, path));
       const fallback = source.fallback;
-      if (!fallback || !found.some((f) => f.markers.has(fallback.marker))) {
-        for (const { object } of found) this.#childRow(child, object, preset, sink);
+      if (!fallback || !perPath.flat().some((f) => f.markers.has(fallback.marker))) {
+        perPath.forEach((rows, i) => {
+          rows.forEach(({ object }, index) => {
+            const row: Row = { ...preset };
+            if (source.tag) row[source.tag.column] = source.tag.values[i];
+            if (source.indexColumn) row[source.indexColumn] = index;
+            this.#childRow(child, object, row, sink);
+          });
+        });
         return undefined;
       }
       this.log(`${child.stream.name}: order ${JSON.stringify(preset)} has more inline rows than the API returns; reading ${fallback.path}`);
@@ -477,6 +531,7 @@ class StreamRun {
   }
 
   #childRow(child: ChildRun, object: Record<string, unknown>, preset: Row, sink: FlattenSink): void {
+    if (!this.#servesChannel(child.stream, object)) return;
     const cursor = child.stream.cursor;
     if (child.mark && cursor) {
       const key = keyOf(child.stream.primaryKey)({ ...object, ...preset });
@@ -484,6 +539,7 @@ class StreamRun {
       child.mark.advance(object[cursor.field], key);
     }
     flattenRecord(child.plan, object, sink, preset, child.skip);
+    child.records++;
   }
 
   readonly #skippedChildren = new Set<string>();
@@ -501,7 +557,7 @@ class StreamRun {
   ): Promise<void> {
     if (this.#skippedChildren.has(child.stream.name)) return;
     try {
-      const pages = readPages(this.client, {
+      const pages = readPages(this.#listClient(child.stream, child), {
         stream: child.stream.name,
         api,
         path,

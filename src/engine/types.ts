@@ -28,7 +28,7 @@ export type PaginationStyle =
   | "v3-offset"
   /** v3: `after` cursor with `meta.cursor_pagination`. */
   | "v3-cursor"
-  /** A single object, not a list (v2 `/store`). */
+  /** One unpaged response: a single object (v2 `/store`) or a whole list (v2 `/order_statuses`, `/shipping/zones`). */
   | "single";
 
 /** The incremental cursor of a stream. */
@@ -79,6 +79,10 @@ export type ChildSource =
      * `path` for that parent instead.
      */
     fallback?: { marker: string; api: "v2" | "v3"; path: string; pagination: PaginationStyle };
+    /** A column naming which path a row came from: `values[i]` for rows of `paths[i]` (e.g. the consignment kind). */
+    tag?: { column: string; values: string[] };
+    /** A column holding the row's position (from 0) among the rows of its path for one parent, for rows without an id. */
+    indexColumn?: string;
   }
   /** One request (paged) per parent record: `path` with `{field}` placeholders filled from the parent. */
   | {
@@ -103,6 +107,11 @@ export interface ParentRule {
   stream: string;
   /** Child column ← parent field, e.g. `{ order_id: "id" }`. Set on every child row. */
   keys: Record<string, string>;
+  /**
+   * Child column ← parent *table* column, when they differ from `keys`: a parent whose rows are not its
+   * API items (`rowsAt`) holds the item's id under another name (product_options.product_id).
+   */
+  tableKeys?: Record<string, string>;
   source: ChildSource;
   /** Query parameters the parent request must carry for this child (merged into the parent's params). */
   parentParams?: Record<string, string>;
@@ -135,6 +144,12 @@ interface StreamEntryBase {
    * pivoted into one string column per name instead of a child table. See `StoreFieldsRule`.
    */
   storeFields?: StoreFieldsRule[];
+  /**
+   * Record field (dotted; a channel id or a list of them) that says which channels a record serves, for lists
+   * the API cannot filter by channel: when `channel_id` is set, records of other channels are left out
+   * (records with no value serve every channel and are kept).
+   */
+  channelField?: string;
 }
 
 /** A top-level stream as written in `streams/`: read from a list endpoint of its own. */
@@ -147,8 +162,15 @@ export interface RootStreamEntry extends StreamEntryBase {
   pagination?: PaginationStyle;
   /** Fixed query parameters (e.g. `include`). */
   params?: Record<string, string>;
+  /** The most records a page of this list holds whatever `page_size` says (products with options: 10). */
+  pageSize?: number;
   /** Query parameter that restricts rows to one channel when `channel_id` is set. */
   channelFilter?: string;
+  /**
+   * A list that may not exist on every store (a deprecated endpoint): a 404 is a warning and the stream
+   * ends with what it read, instead of failing the run.
+   */
+  bestEffort?: boolean;
   /** Query parameters that ask for ids only, for delete reconciliation (e.g. `include_fields=id`). */
   idsOnlyParams?: Record<string, string>;
   /**
@@ -170,6 +192,8 @@ export interface ChildStreamEntry extends StreamEntryBase {
   channelFilter?: never;
   idsOnlyParams?: never;
   rowsAt?: never;
+  pageSize?: never;
+  bestEffort?: never;
 }
 
 /** A registry entry as written, defaults left out. */
@@ -348,6 +372,13 @@ export type SyncEvent =
     state: State;
   }
   | { type: "stream-start"; stream: string; incremental: boolean; since?: string }
-  | { type: "stream-end"; stream: string; records: number; requests: number }
+  | {
+    type: "stream-end";
+    stream: string;
+    records: number;
+    requests: number;
+    /** Child streams read with it: their records and the requests made for them alone (e.g. one per order). */
+    children?: Record<string, { records: number; requests: number }>;
+  }
   /** A stream skipped without failing the run (e.g. the token lacks its scope). */
   | { type: "stream-skipped"; stream: string; reason: string };

@@ -5,7 +5,7 @@
 import type { Writable } from "node:stream";
 import type { Config } from "../config/load.ts";
 import { tableJsonSchema } from "../engine/catalog.ts";
-import { sync, type SyncOptions } from "../engine/sync.ts";
+import { childrenSummary, sync, type SyncOptions } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
 import { Interrupted } from "../errors.ts";
 import { redact } from "../log.ts";
@@ -67,7 +67,7 @@ export async function singerSync(
         break;
       case "stream-end":
         summary.requests += event.requests;
-        options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests`);
+        options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests${childrenSummary(event.children)}`);
         break;
       case "stream-skipped":
         summary.skipped.push({ stream: event.stream, reason: event.reason });

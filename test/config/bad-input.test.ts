@@ -137,7 +137,7 @@ const CASES: Case[] = [
   {
     name: "max_tables too low for a catalog's selection",
     args: ["--config", "@c.json", "--catalog", "@cat.json"],
-    files: { "c.json": withSetting({ max_tables: 2 }), "cat.json": catalogOf([ORDERS_ENTRY, { ...ORDERS_ENTRY, tap_stream_id: "orders_fees" }, { ...ORDERS_ENTRY, tap_stream_id: "order_products" }]) },
+    files: { "c.json": withSetting({ max_tables: 2 }), "cat.json": catalogOf([ORDERS_ENTRY, { ...ORDERS_ENTRY, tap_stream_id: "order_products_applied_discounts" }, { ...ORDERS_ENTRY, tap_stream_id: "order_products" }]) },
     says: /selection would create \d+ tables, over max_tables=2.*orders/,
   },
 ];

@@ -28,8 +28,8 @@ describe("repeated --config", () => {
   it("merges files, the later one winning", async () => {
     const deep = await discovered(["--config", flat, "--config", nested]);
     const shallow = await discovered(["--config", nested, "--config", flat]);
-    expect(deep).toContain("orders_fees"); // split from a nested array at depth 3
-    expect(shallow).not.toContain("orders_fees"); // depth 0: arrays stay JSON columns
+    expect(deep).toContain("order_products_applied_discounts"); // split from a nested array at depth 3
+    expect(shallow).not.toContain("order_products_applied_discounts"); // depth 0: arrays stay JSON columns
     expect(shallow).toContain("orders"); // settings of the first file still apply
   });
 
@@ -60,8 +60,8 @@ describe("TAP_BIGCOMMERCE_<SETTING> environment variables", () => {
   const nested = writeFile(dir, "nested.json", { ...BASE, max_nesting_depth: 3 });
 
   it("win over every config file", async () => {
-    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "0" })).not.toContain("orders_fees");
-    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "3" })).toContain("orders_fees");
+    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "0" })).not.toContain("order_products_applied_discounts");
+    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "3" })).toContain("order_products_applied_discounts");
   });
 
   it("supply settings the files lack (the token, as Meltano passes secrets)", async () => {
@@ -74,7 +74,7 @@ describe("TAP_BIGCOMMERCE_<SETTING> environment variables", () => {
   });
 
   it("are ignored when empty", async () => {
-    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "" })).toContain("orders_fees");
+    expect(await discovered(["--config", nested], { TAP_BIGCOMMERCE_MAX_NESTING_DEPTH: "" })).toContain("order_products_applied_discounts");
   });
 });
 

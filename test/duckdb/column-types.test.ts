@@ -21,6 +21,7 @@ import { query } from "./fixtures.ts";
 const STREAMS = [
   "orders", "order_products", "order_shipping_addresses", "order_coupons", "transactions", "refunds", "customers",
   "customer_groups", "products", "product_variants", "price_list_records", "currencies", "gift_certificates",
+  "order_fees", "product_bulk_pricing_rules", "product_videos", "product_options", "product_modifiers",
 ];
 
 
@@ -67,12 +68,11 @@ describe("column types from the spec", () => {
       "customers.channel_ids list:missing → integer[]",
       "customers_addresses_form_fields.value array|number|string → json",
       "customer_addresses_form_fields.value array|number|string → json",
-      "products_bulk_pricing_rules.amount number|string → decimal",
-      "products_options_option_values.value_data object → json",
-      "products_modifiers_option_values.value_data object → json",
-      "products_modifiers_option_values.adjusters_price object → json",
-      "products_modifiers_option_values.adjusters_weight object → json",
-      "products_modifiers_option_values.adjusters_purchasing_disabled object → json",
+      "product_bulk_pricing_rules.amount number|string → decimal",
+      "product_options_option_values.value_data object → json",
+      "product_modifiers_option_values.value_data object → json",
+      "order_consignments_form_fields.value array|number|string → json",
+      "order_messages.customer object → json",
       "store.logo list:missing → json",
       "store.active_comparison_modules list:missing → json",
       "promotions.customer_segments_not_not_not_id list:missing → json",

@@ -34,8 +34,8 @@ export const EXPECTED: Record<string, string> = {
     wrapping_cost_ex_tax DECIMAL(18,4), wrapping_cost_inc_tax DECIMAL(18,4), custom_status VARCHAR,
     _rescued JSON
   `,
-  orders_fees: `
-    _parent_id BIGINT, _index BIGINT, id BIGINT, type VARCHAR, display_name_customer VARCHAR,
+  order_fees: `
+    id BIGINT, order_id BIGINT, type VARCHAR, display_name_customer VARCHAR,
     display_name_merchant VARCHAR, source VARCHAR, base_cost DECIMAL(18,4), cost_ex_tax DECIMAL(18,4),
     cost_inc_tax DECIMAL(18,4), cost_tax DECIMAL(18,4), tax_class_id BIGINT, _rescued JSON
   `,
@@ -172,19 +172,19 @@ export const EXPECTED: Record<string, string> = {
     date_modified TIMESTAMPTZ, base_variant_id BIGINT, calculated_price DECIMAL(18,4), option_set_id BIGINT,
     option_set_display VARCHAR, channels BIGINT[], _rescued JSON
   `,
-  products_bulk_pricing_rules: `
-    _parent_id BIGINT, _index BIGINT, id BIGINT, quantity_min BIGINT, quantity_max BIGINT, type VARCHAR,
+  product_bulk_pricing_rules: `
+    id BIGINT, product_id BIGINT, quantity_min BIGINT, quantity_max BIGINT, type VARCHAR,
     amount DECIMAL(18,4), _rescued JSON
   `,
-  products_videos: `
-    _parent_id BIGINT, _index BIGINT, title VARCHAR, description VARCHAR, sort_order BIGINT, type VARCHAR,
+  product_videos: `
+    title VARCHAR, description VARCHAR, sort_order BIGINT, type VARCHAR,
     video_id VARCHAR, id BIGINT, product_id BIGINT, length VARCHAR, _rescued JSON
   `,
   products_parent_relations: `
     _parent_id BIGINT, _index BIGINT, type VARCHAR, product_id BIGINT, attribute_id BIGINT, _rescued JSON
   `,
-  products_options: `
-    _parent_id BIGINT, _index BIGINT, id BIGINT, product_id BIGINT, display_name VARCHAR, type VARCHAR,
+  product_options: `
+    id BIGINT, product_id BIGINT, display_name VARCHAR, type VARCHAR,
     config_default_value VARCHAR, config_checked_by_default BOOLEAN, config_checkbox_label VARCHAR,
     config_date_limited BOOLEAN, config_date_limit_mode VARCHAR, config_date_earliest_value DATE,
     config_date_latest_value DATE, config_file_types_mode VARCHAR, config_file_types_supported VARCHAR[],
@@ -195,12 +195,12 @@ export const EXPECTED: Record<string, string> = {
     config_product_list_adjusts_inventory BOOLEAN, config_product_list_adjusts_pricing BOOLEAN,
     config_product_list_shipping_calc VARCHAR, sort_order BIGINT, _rescued JSON
   `,
-  products_options_option_values: `
-    _parent_parent_id BIGINT, _parent_index BIGINT, _index BIGINT, is_default BOOLEAN, label VARCHAR,
+  product_options_option_values: `
+    _parent_id BIGINT, _parent_product_id BIGINT, _index BIGINT, is_default BOOLEAN, label VARCHAR,
     sort_order BIGINT, value_data JSON, id BIGINT, _rescued JSON
   `,
-  products_modifiers: `
-    _parent_id BIGINT, _index BIGINT, type VARCHAR, required BOOLEAN, sort_order BIGINT,
+  product_modifiers: `
+    type VARCHAR, required BOOLEAN, sort_order BIGINT,
     config_default_value VARCHAR, config_checked_by_default BOOLEAN, config_checkbox_label VARCHAR,
     config_date_limited BOOLEAN, config_date_limit_mode VARCHAR, config_date_earliest_value DATE,
     config_date_latest_value DATE, config_file_types_mode VARCHAR, config_file_types_supported VARCHAR[],
@@ -212,10 +212,12 @@ export const EXPECTED: Record<string, string> = {
     config_product_list_shipping_calc VARCHAR, display_name VARCHAR, id BIGINT, product_id BIGINT, name VARCHAR,
     _rescued JSON
   `,
-  products_modifiers_option_values: `
-    _parent_parent_id BIGINT, _parent_index BIGINT, _index BIGINT, is_default BOOLEAN, label VARCHAR,
-    sort_order BIGINT, value_data JSON, adjusters_price JSON, adjusters_weight JSON, adjusters_image_url VARCHAR,
-    adjusters_purchasing_disabled JSON, id BIGINT, option_id BIGINT, _rescued JSON
+  product_modifiers_option_values: `
+    _parent_id BIGINT, _parent_product_id BIGINT, _index BIGINT, is_default BOOLEAN, label VARCHAR,
+    sort_order BIGINT, value_data JSON, adjusters_price_adjuster VARCHAR, adjusters_price_adjuster_value DOUBLE,
+    adjusters_weight_adjuster VARCHAR, adjusters_weight_adjuster_value DOUBLE, adjusters_image_url VARCHAR,
+    adjusters_purchasing_disabled_status BOOLEAN, adjusters_purchasing_disabled_message VARCHAR, id BIGINT,
+    option_id BIGINT, _rescued JSON
   `,
   product_variants: `
     id BIGINT, cost_price DECIMAL(18,4), price DECIMAL(18,4), sale_price DECIMAL(18,4),

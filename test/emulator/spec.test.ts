@@ -140,6 +140,66 @@ const CASES: Case[] = [
     },
   },
   { name: "v3 refunds", file: "orders.v3.yml", specPath: "/orders/payment_actions/refunds", requests: () => ["/v3/orders/payment_actions/refunds?limit=250"] },
+  // Store detail (issue 12): order detail, store configuration, customer attributes, segments, metafields, catalog detail.
+  {
+    name: "v2 orders with fees", file: "orders.v2.oas2.yml", specPath: "/orders",
+    requests: () => pages("/v2/orders?include=fees,consignments.line_items&consignment_structure=object", 2),
+  },
+  {
+    name: "v2 order consignments", file: "orders.v2.oas2.yml", specPath: "/orders/{order_id}/consignments",
+    requests: (emu) => [...orderIds(emu, (o) => o.pickup !== null, 2), ...orderIds(emu, (o) => o.lines.some((l) => l.type !== "physical"), 3)]
+      .map((id) => `/v2/orders/${id}/consignments?include=consignments.line_items`),
+  },
+  {
+    name: "v2 order shipments", file: "orders.v2.oas2.yml", specPath: "/orders/{order_id}/shipments",
+    requests: (emu) => orderIds(emu, (o) => o.lines.some((l) => l.quantityShipped > 0)).map((id) => `/v2/orders/${id}/shipments`),
+  },
+  {
+    name: "v2 order taxes", file: "orders.v2.oas2.yml", specPath: "/orders/{order_id}/taxes",
+    requests: (emu) => orderIds(emu, (o) => o.taxRate > 0).map((id) => `/v2/orders/${id}/taxes`),
+  },
+  {
+    name: "v2 order messages", file: "orders.v2.oas2.yml", specPath: "/orders/{order_id}/messages",
+    requests: (emu) => orderIds(emu, (o) => o.customerMessage !== "", 3).map((id) => `/v2/orders/${id}/messages`),
+  },
+  { name: "v2 order statuses", file: "orders.v2.oas2.yml", specPath: "/order_statuses", requests: () => ["/v2/order_statuses"] },
+  { name: "v2 shipping zones", file: "shipping.v2.yml", specPath: "/shipping/zones", requests: () => ["/v2/shipping/zones"] },
+  {
+    name: "v2 shipping methods", file: "shipping.v2.yml", specPath: "/shipping/zones/{zone_id}/methods",
+    requests: (emu) => emu.store.extras.shippingZones.map((z) => `/v2/shipping/zones/${z.id}/methods`),
+  },
+  { name: "v2 payment methods", file: "payments/methods_payments.v2.yml", specPath: "/payments/methods", requests: () => ["/v2/payments/methods"] },
+  {
+    name: "v3 customer attributes", file: "customers.v3.yml", specPath: "/customers/attributes",
+    requests: () => ["/v3/customers/attributes", "/v3/customers/attributes?date_modified:min=2024-01-01T00:00:00Z"],
+  },
+  {
+    name: "v3 customer attribute values", file: "customers.v3.yml", specPath: "/customers/attribute-values",
+    requests: () => ["/v3/customers/attribute-values?limit=250", "/v3/customers/attribute-values?page=2&limit=20"],
+  },
+  { name: "v3 segments", file: "segments.v3.yml", specPath: "/segments", requests: () => ["/v3/segments"] },
+  ...([
+    ["product", "catalog/products_catalog.v3.yml", "/catalog/products/metafields"],
+    ["variant", "catalog/product-variants_catalog.v3.yml", "/catalog/variants/metafields"],
+    ["category", "catalog/categories_catalog.v3.yml", "/catalog/categories/metafields"],
+    ["brand", "catalog/brands_catalog.v3.yml", "/catalog/brands/metafields"],
+    ["order", "orders.v3.yml", "/orders/metafields"],
+    ["customer", "customers.v3.yml", "/customers/metafields"],
+  ] as const).map(([owner, file, specPath]): Case => ({
+    name: `v3 ${owner} metafields`, file, specPath, requests: () => [`/v3${specPath}?limit=250`, `/v3${specPath}?date_modified:min=2024-06-01T00:00:00Z`],
+  })),
+  {
+    name: "v3 products with options, modifiers, bulk pricing rules, videos, primary image and channels", file: "catalog/products_catalog.v3.yml",
+    specPath: "/catalog/products",
+    requests: () => [
+      "/v3/catalog/products?include=options,modifiers&include_fields=id&limit=10", "/v3/catalog/products?include=options,modifiers&page=3&limit=10",
+      "/v3/catalog/products?include=bulk_pricing_rules,videos,primary_image,channels,images,custom_fields&limit=250",
+    ],
+  },
+  {
+    name: "v3 product reviews", file: "catalog/products_catalog.v3.yml", specPath: "/catalog/products/{product_id}/reviews",
+    requests: (emu) => emu.store.products.slice(0, 12).map((p) => `/v3/catalog/products/${p.id}/reviews`),
+  },
 ];
 
 let cursor = "";

@@ -35,7 +35,7 @@ describe("createSource", () => {
     expect(orders.cursor).toBe("date_modified");
     expect(orders.writeDisposition).toBe("merge");
     expect(orders.children).toEqual(expect.arrayContaining(["order_products", "order_shipping_addresses", "order_coupons", "transactions"]));
-    expect(orders.tables.map((t) => t.name)).toContain("orders_fees");
+    expect(byName.get("order_products")!.tables.map((t) => t.name)).toContain("order_products_applied_discounts");
     expect(orders.oauthScope).toBe("store_v2_orders_read_only");
     const lineItems = byName.get("order_products")!;
     expect(lineItems.parent).toBe("orders");

@@ -86,7 +86,7 @@ describe("plugin.yml", () => {
     const selectedByRules = applySelect(catalog, plugin.select as string[]).streams.filter((s) => rootMetadata(s).selected === true).map((s) => s.tap_stream_id);
     const selectedByDefault = catalog.streams.filter((s) => s.metadata[0].metadata["selected-by-default"] === true).map((s) => s.tap_stream_id);
     expect(selectedByRules).toEqual(selectedByDefault);
-    expect(selectedByDefault).toContain("orders_fees");
+    expect(selectedByDefault).toContain("order_products_applied_discounts");
     expect(selectedByRules).not.toContain("transactions");
   });
 });

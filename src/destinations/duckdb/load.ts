@@ -142,6 +142,9 @@ export class LoadRun {
       case "stream-end": {
         const stream = this.#stream(event.stream);
         Object.assign(stream, { status: "success", records: event.records, requests: event.requests });
+        for (const [name, child] of Object.entries(event.children ?? {})) {
+          Object.assign(this.#stream(name), { status: "success", records: child.records, requests: child.requests, readWith: event.stream });
+        }
         await this.#swapReplaced(event.stream);
         for (const info of this.#tables.values()) if (info.root === event.stream) this.#clearing.delete(info.schema.stream);
         this.#clearing.delete(event.stream);
@@ -379,7 +382,7 @@ export class LoadRun {
     const tables = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary]));
     const rows = Object.fromEntries([...this.#tables.values()].map((i) => [i.schema.name, i.summary.inserted + i.summary.updated]));
     const total = Object.values(rows).reduce((a, b) => a + b, 0);
-    const requests = this.options.requests?.() ?? Object.values(this.#streams).reduce((n, s) => n + s.requests, 0);
+    const requests = this.options.requests?.() ?? Object.values(this.#streams).reduce((n, s) => n + (s.readWith ? 0 : s.requests), 0);
     const migrations = this.#migrations;
     await updateLoad(this.connection, this.schema, this.loadId, { status, streams: this.#streams, tables, rows: total, requests, migrations, error }, status === "running" ? undefined : ended.toISOString());
     return {

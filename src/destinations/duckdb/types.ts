@@ -57,7 +57,10 @@ export interface StreamLoadSummary {
   status: "running" | "success" | "skipped" | "failed" | "interrupted";
   /** Records read (from the engine's `stream-end`). */
   records: number;
+  /** Requests made for it (a parent's include its children's). */
   requests: number;
+  /** For a child stream: the stream it was read with (its requests are part of that stream's). */
+  readWith?: string;
   /** Rows stored, over all the stream's tables. */
   rows: number;
   reason?: string;

@@ -6,8 +6,9 @@ import { Rng } from "../prng.ts";
 import { toSeconds } from "../time.ts";
 import { buildProduct } from "./gen-catalog.ts";
 import { REFERENCE_DATE } from "./gen-common.ts";
+import { genExtras, type StoreExtras } from "./gen-extras.ts";
 import { buildCustomer } from "./gen-customers.ts";
-import { buildOrder } from "./gen-orders.ts";
+import { buildOrder, FIRST_ORDER_ID } from "./gen-orders.ts";
 import { type Counters, DEFAULT_SIZES, generateStore, type StoreData, type StoreSizes } from "./generate.ts";
 import { allOrders } from "./order-table.ts";
 import type { CustomerRec, OrderRec, ProductRec } from "./types.ts";
@@ -69,6 +70,8 @@ export class EmulatorStore implements StoreData {
   promotions!: StoreData["promotions"];
   locations!: StoreData["locations"];
   pickupLocations!: StoreData["pickupLocations"];
+  /** Store configuration, customer attributes, segments and metafields (see `gen-extras.ts`). */
+  readonly extras: StoreExtras;
   private readonly counters: Counters;
   private readonly rng: Rng;
   private clock: number;
@@ -85,6 +88,8 @@ export class EmulatorStore implements StoreData {
     this.counters = counters;
     this.rng = new Rng(this.seed, "mutations");
     this.clock = this.referenceDate;
+    const orderIds = Array.from({ length: Math.min(400, data.orderTable.length) }, (_, i) => FIRST_ORDER_ID + i);
+    this.extras = genExtras(this.seed, { ...data, orderIds, end: this.referenceDate });
   }
 
   /** The store's clock (epoch seconds): starts at the reference date, one second per default-timed mutation. */

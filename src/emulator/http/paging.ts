@@ -34,10 +34,10 @@ export function v2List<T>(q: Query, rows: { slice(start: number, end: number): T
   return { status: 200, body: slice.map(render) };
 }
 
-/** v3: parses page/limit; limits above 250 are capped. */
-export function v3Window(q: Query): { page: number; limit: number } {
+/** v3: parses page/limit; limits above 250 (or the endpoint's own maximum) are capped. */
+export function v3Window(q: Query, maxLimit = MAX_LIMIT): { page: number; limit: number } {
   const limit = q.int("limit");
-  return { page: pageOf(q), limit: limit === undefined || limit < 1 ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT) };
+  return { page: pageOf(q), limit: Math.min(limit === undefined || limit < 1 ? DEFAULT_LIMIT : limit, maxLimit) };
 }
 
 /** Cursor pagination support of an endpoint: the ordering its cursors encode. */
@@ -65,8 +65,8 @@ export function decodeCursor(param: string, cursor: string): SortKey {
  * v3 list. With `cursor` support, `after`/`before` switch to cursor pagination (only
  * `meta.cursor_pagination`); the first offset page carries both `pagination` and `cursor_pagination`.
  */
-export function v3List<T>(q: Query, rows: readonly T[], render: (r: T) => unknown, cursor?: CursorSupport<T>): Reply {
-  const { page, limit } = v3Window(q);
+export function v3List<T>(q: Query, rows: readonly T[], render: (r: T) => unknown, cursor?: CursorSupport<T>, maxLimit?: number): Reply {
+  const { page, limit } = v3Window(q, maxLimit);
   if (cursor) {
     const after = q.get("after");
     const before = q.get("before");

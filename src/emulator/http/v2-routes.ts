@@ -4,6 +4,7 @@ import type { OrderRec } from "../data/types.ts";
 import { renderConsignments, renderOrder, renderOrderCoupon, renderOrderProduct, renderShippingAddress } from "../render/v2-orders.ts";
 import { renderCoupon, renderCurrency, renderCustomerGroup, renderGiftCertificate, renderStoreInfo } from "../render/v2-store.ts";
 import type { Ctx, Route } from "./context.ts";
+import { EXTRA_V2_ROUTES } from "./extra-routes.ts";
 import { errorReply, MESSAGES, type Reply } from "./errors.ts";
 import {
   applyFilters, boolEq, dateMax, dateMin, intEq, intIn, intMax, intMin, sortRows, strEq, strLike,
@@ -153,4 +154,4 @@ const storeRoutes: Route[] = [
 ];
 
 /** Every v2 route. */
-export const V2_ROUTES: readonly Route[] = [...orderRoutes, ...storeRoutes];
+export const V2_ROUTES: readonly Route[] = [...orderRoutes, ...EXTRA_V2_ROUTES, ...storeRoutes];

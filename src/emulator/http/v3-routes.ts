@@ -7,6 +7,7 @@ import {
 import { renderCustomer, renderCustomerAddress, renderSubscriber } from "../render/v3-customers.ts";
 import { renderChannel, renderPage, renderPromotion, renderRefund, renderTransaction } from "../render/v3-store.ts";
 import { type Ctx, projectFields, type Route } from "./context.ts";
+import { EXTRA_V3_ROUTES } from "./extra-routes.ts";
 import { errorReply, MESSAGES, type Reply } from "./errors.ts";
 import {
   anyIn, applyFilters, boolEq, dateEq, dateMax, dateMin, type FilterFactory, intEq, intGreater, intIn, intLess, intMax, intMin, intNotIn,
@@ -58,6 +59,9 @@ function sortColon<T extends { id: number }>(q: Query, keys: Record<string, (r: 
   if (!get || (dir !== "asc" && dir !== "desc")) throw new BadParam("sort", `The sort value '${sort}' is invalid.`);
   return { key: (r) => [get(r), r.id], desc: dir === "desc" };
 }
+
+/** Products per page at most when a page includes options or modifiers. */
+export const OPTIONS_PAGE_LIMIT = 10;
 
 const single = (data: unknown): Reply => ({ status: 200, body: { data, meta: {} } });
 
@@ -166,7 +170,9 @@ const catalogRoutes: Route[] = [
       const excluded = ctx.q.list("exclude_fields");
       const ordering = sortDirection(ctx.q, PRODUCT_SORTS);
       const rows = sortRows(productRows(ctx), ordering);
-      return v3List(ctx.q, rows, (p) => projectFields(renderProduct(ctx.store, p, include), fields, excluded, ["id", ...include]));
+      // BigCommerce returns at most 10 products a page when options or modifiers are included.
+      const maxLimit = include.has("options") || include.has("modifiers") ? OPTIONS_PAGE_LIMIT : undefined;
+      return v3List(ctx.q, rows, (p) => projectFields(renderProduct(ctx.store, p, include), fields, excluded, ["id", ...include]), undefined, maxLimit);
     },
   },
   {
@@ -335,4 +341,4 @@ const storeRoutes: Route[] = [
 ];
 
 /** Every v3 route. */
-export const V3_ROUTES: readonly Route[] = [...customerRoutes, ...catalogRoutes, ...storeRoutes];
+export const V3_ROUTES: readonly Route[] = [...EXTRA_V3_ROUTES, ...customerRoutes, ...catalogRoutes, ...storeRoutes];

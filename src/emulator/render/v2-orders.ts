@@ -4,6 +4,8 @@ import { rfc2822 } from "../time.ts";
 import { ORDER_STATUSES } from "../data/gen-orders.ts";
 import type { EmulatorStore } from "../data/store.ts";
 import { lineTotals, orderTotals } from "../data/totals.ts";
+import { orderFees } from "../data/gen-extras.ts";
+import { renderOrderFee } from "./extras.ts";
 import type { Address, OrderCouponRec, OrderLine, OrderRec, ShippingRec } from "../data/types.ts";
 
 /** A consignment returns at most this many line items, then carries `__warning__`. */
@@ -172,6 +174,6 @@ export function renderOrder(store: EmulatorStore, order: OrderRec, base: V2Base,
     customer_locale: "en", external_order_id: order.channelId === 3 ? `111-${String(order.id * 7919).padStart(7, "0")}-${String(order.id).padStart(7, "0")}` : "",
     store_default_currency_code: "USD", store_default_to_transactional_exchange_rate: "1.0000000000",
   });
-  if (include?.fees) out.fees = [];
+  if (include?.fees) out.fees = orderFees(store.seed, order).map(renderOrderFee);
   return store.decorate("orders", out, order.extra);
 }

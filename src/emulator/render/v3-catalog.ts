@@ -2,6 +2,8 @@
 import { amount } from "../money.ts";
 import { iso } from "../time.ts";
 import type { EmulatorStore } from "../data/store.ts";
+import { productDetail } from "../data/gen-extras.ts";
+import { renderBulkRules, renderModifiers, renderVideos } from "./extras.ts";
 import type {
   BrandRec, CategoryRec, InventoryLocation, PriceListRec, PriceRecordRec, ProductRec, TreeRec, VariantRec,
 } from "../data/types.ts";
@@ -37,13 +39,14 @@ function renderImage(store: EmulatorStore, img: ProductRec["images"][number]): R
 export function renderProduct(store: EmulatorStore, p: ProductRec, include: ReadonlySet<string>): Record<string, unknown> {
   const stock = p.variants.reduce((sum, v) => sum + v.inventory.reduce((a, b) => a + b, 0), 0);
   const slug = p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const detail = productDetail(store.seed, p);
   const out: Record<string, unknown> = {
     id: p.id, name: p.name, type: p.type, sku: p.sku, description: p.description, weight: p.weight, width: p.width,
     depth: p.depth, height: p.height, price: amount(p.priceCents), cost_price: amount(p.costCents),
     retail_price: amount(p.retailCents), sale_price: amount(p.saleCents), map_price: 0, tax_class_id: 0, product_tax_code: "",
     calculated_price: amount(p.saleCents || p.priceCents), categories: p.categories, brand_id: p.brandId,
     option_set_id: p.options.length ? 10 + p.options.length : undefined, option_set_display: "right", inventory_level: stock, inventory_warning_level: 0,
-    inventory_tracking: p.inventoryTracking, reviews_rating_sum: 0, reviews_count: 0, total_sold: p.totalSold,
+    inventory_tracking: p.inventoryTracking, reviews_rating_sum: detail.reviews.reduce((n, r) => n + r.rating, 0), reviews_count: detail.reviews.length, total_sold: p.totalSold,
     fixed_cost_shipping_price: 0, is_free_shipping: p.isFreeShipping, is_visible: p.isVisible, is_featured: p.isFeatured,
     related_products: [-1], warranty: "", bin_picking_number: "", layout_file: "product.html", upc: p.upc,
     mpn: p.mpn, gtin: p.gtin, date_last_imported: "", search_keywords: "", availability: "available",
@@ -71,9 +74,9 @@ export function renderProduct(store: EmulatorStore, p: ProductRec, include: Read
       option_values: o.values.map((v, k) => ({ id: v.id, label: v.label, sort_order: k, value_data: null, is_default: false })),
     }));
   }
-  if (include.has("modifiers")) out.modifiers = [];
-  if (include.has("bulk_pricing_rules")) out.bulk_pricing_rules = [];
-  if (include.has("videos")) out.videos = [];
+  if (include.has("modifiers")) out.modifiers = renderModifiers(p.id, detail);
+  if (include.has("bulk_pricing_rules")) out.bulk_pricing_rules = renderBulkRules(detail);
+  if (include.has("videos")) out.videos = renderVideos(p.id, detail);
   if (include.has("reviews")) out.reviews = [];
   if (include.has("parent_relations")) out.parent_relations = [];
   if (include.has("channels")) out.channels = p.channels;

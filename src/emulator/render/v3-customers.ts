@@ -3,6 +3,7 @@ import { amount } from "../money.ts";
 import { isoZ } from "../time.ts";
 import type { EmulatorStore } from "../data/store.ts";
 import type { CustomerAddressRec, CustomerRec, SubscriberRec } from "../data/types.ts";
+import { renderAttributeValue } from "./extras.ts";
 
 /** One address-book entry; `include=formfields` adds its form field values. */
 export function renderCustomerAddress(
@@ -20,16 +21,17 @@ export function renderCustomerAddress(
 
 /** One customer; `include` (addresses, storecredit, attributes, formfields) adds the sub-resources. */
 export function renderCustomer(store: EmulatorStore, c: CustomerRec, include: ReadonlySet<string>): Record<string, unknown> {
+  const attributes = store.extras.attributeValuesOf.get(c.id) ?? [];
   const out: Record<string, unknown> = {
     id: c.id, authentication: { force_password_reset: c.forcePasswordReset }, company: c.company,
     customer_group_id: c.groupId, email: c.email, first_name: c.first, last_name: c.last, notes: c.notes, phone: c.phone,
     registration_ip_address: c.ip, tax_exempt_category: c.taxExemptCategory, date_created: isoZ(c.created),
-    date_modified: isoZ(c.modified), address_count: c.addresses.length, attribute_count: 0,
+    date_modified: isoZ(c.modified), address_count: c.addresses.length, attribute_count: attributes.length,
     accepts_product_review_abandoned_cart_emails: c.acceptsEmails, origin_channel_id: c.originChannelId, channel_ids: c.channelIds,
   };
   if (include.has("addresses")) out.addresses = c.addresses.map((a) => renderCustomerAddress(store, c, a, include));
   if (include.has("storecredit")) out.store_credit_amounts = [{ amount: amount(c.storeCreditCents) }];
-  if (include.has("attributes")) out.attributes = [];
+  if (include.has("attributes")) out.attributes = attributes.map(renderAttributeValue);
   if (include.has("formfields")) out.form_fields = c.formFields.map((f) => ({ name: f.name, value: f.value, customer_id: c.id }));
   return store.decorate("customers", out, c.extra);
 }
