@@ -138,7 +138,8 @@ describe("load through the CLI", () => {
         const rerun = await run(args(db));
         expect(rerun.code, rerun.stderr).toBe(0);
         expect(await rowCounts(db)).toEqual(full);
-        expect(await differences(reference, db)).toEqual({ customers: 0 });
+        // customers and its split tables (store credit and attribute values, inline with include=storecredit,attributes)
+        expect(await differences(reference, db)).toEqual({ customers: 0, customers_attributes: 0, customers_store_credit_amounts: 0 });
       }
       expect(interruptedMidway).toBeGreaterThan(0);
     } finally {
