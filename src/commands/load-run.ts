@@ -1,6 +1,8 @@
 /** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
 import type { Config } from "../config/load.ts";
 import { type AnalyticsSummary, DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
+import type { DeleteGuard } from "../destinations/duckdb/deletes.ts";
+import { RuntimeFailure } from "../errors.ts";
 import { bindState, checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
 import { findStream } from "../engine/registry.ts";
@@ -22,6 +24,8 @@ export interface LoadRequest {
   fullRefresh?: boolean;
   writeModes?: Record<string, WriteMode>;
   reconcileDeletes?: boolean;
+  /** Let the delete sweep mark more than `reconcile_max_fraction` of a table (or all of it). */
+  force?: boolean;
   log: Logger;
   clientOptions?: Partial<ClientOptions>;
   /** Interrupts the load (SIGINT/SIGTERM): requests in flight are aborted, what was read stays committed. */
@@ -50,7 +54,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     const state = upgradeState(await destination.readState(), registry, (stream) => tables.has(stream));
     // One schema, one store: another store's load stops here, before `_loads` records anything.
     bindState(state, request.config, identity, `schema '${request.schema}' of ${request.path}`, "load this store into a schema of its own with --schema NAME");
-    const events = sync({ config: request.config, selection: request.selection, state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
+    const events = sync({ config: request.config, selection: fullReadsForReplace(request.selection, request.writeModes), state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const summary = await destination.load(logged(events, request.log), {
       tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
       writeModes: request.writeModes,
@@ -62,7 +66,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       for (const name of request.selection.streams) {
         const stream = findStream(registry, name)!;
         if (!canReconcile(stream) || summary.streams[name]?.status !== "success") continue;
-        deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config));
+        const guard = request.force ? undefined : reconcileGuard(name, request.config.reconcile_max_fraction);
+        deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config), guard);
         request.log(`reconcile ${name}: ${deleted[name]} rows marked deleted`);
       }
     }
@@ -94,6 +99,35 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal">): Prom
   }
   process.stdout.write(queryHint(request.path, result));
   return 0;
+}
+
+/**
+ * `replace` swaps a stream's tables for what this load read, so that read must be whole: a
+ * stream (or a child stream) in replace mode makes its top-level stream read in full, not
+ * from its bookmark.
+ */
+function fullReadsForReplace(selection: Selection, writeModes: Record<string, WriteMode> = {}): Selection {
+  const roots = Object.entries(writeModes)
+    .filter(([, mode]) => mode === "replace")
+    .map(([name]) => findStream(registry, name))
+    .map((stream) => (stream?.parent ? findStream(registry, stream.parent.stream) : stream))
+    .filter((root) => root?.cursor !== undefined)
+    .map((root) => root!.name);
+  if (roots.length === 0) return selection;
+  return { ...selection, fullTable: new Set([...(selection.fullTable ?? []), ...roots]) };
+}
+
+/** The delete sweep's proof: an empty list of keys, or more than `maxFraction` of a table gone, is refused (exit 1, nothing marked). */
+function reconcileGuard(stream: string, maxFraction: number): DeleteGuard {
+  return ({ live, rows, marking }) => {
+    const refuse = (why: string) => {
+      throw new RuntimeFailure(`reconcile ${stream}: ${why}; nothing was marked. If the store really lost them, run again with --force`);
+    };
+    if (live === 0 && rows > 0) refuse(`the store listed no ${stream} at all, so all ${rows} rows would be marked deleted`);
+    if (rows > 0 && marking / rows > maxFraction) {
+      refuse(`${marking} of ${rows} rows (${Math.round((marking / rows) * 100)}%) would be marked deleted, more than reconcile_max_fraction ${maxFraction}`);
+    }
+  };
 }
 
 async function* logged<T extends { type: string; stream?: string }>(events: AsyncIterable<T>, log: Logger): AsyncGenerator<T> {

@@ -39,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
     fullRefresh: values["full-refresh"],
     writeModes: parseWriteModes(values["write-mode"]),
     reconcileDeletes: values["reconcile-deletes"],
+    force: values.force,
     log,
   });
 }

@@ -135,6 +135,15 @@ const DEFINED = [
     min: 0,
     max: 50,
   },
+  {
+    name: "reconcile_max_fraction",
+    kind: "number",
+    label: "Reconcile: most rows marked deleted",
+    description: "`--reconcile-deletes` refuses (exit 1, nothing marked) to mark more than this fraction of a table's rows deleted, or any row when the store lists none, unless `--force`.",
+    value: 0.5,
+    min: 0,
+    max: 1,
+  },
 ] as const satisfies readonly Setting[];
 
 /** Every setting, required ones first. */

@@ -13,6 +13,12 @@ import { DELETED_AT, storedColumns } from "./tables.ts";
 
 const LIVE = "__live_keys";
 
+/**
+ * Told, before anything is marked, how many keys the store listed, how many rows of the table
+ * are not marked deleted yet and how many of them would be; throws to refuse.
+ */
+export type DeleteGuard = (plan: { live: number; rows: number; marking: number }) => void;
+
 /** Sets `_deleted_at` on the rows of `schema.table` whose key is not in `liveKeys`; returns how many were newly marked. */
 export async function markDeletedRows(
   connection: DuckDBConnection,
@@ -20,6 +26,7 @@ export async function markDeletedRows(
   table: string,
   primaryKey: readonly string[],
   liveKeys: Iterable<string | number | bigint>,
+  guard?: DeleteGuard,
 ): Promise<number> {
   const columns = await storedColumns(connection, schema, table);
   if (!columns) throw new RuntimeFailure(`DuckDB: table ${schema}.${table} does not exist`);
@@ -43,7 +50,9 @@ export async function markDeletedRows(
       appender.appendDataChunk(chunk);
       batch = parts.map(() => []);
     };
+    let live = 0;
     for (const k of liveKeys) {
+      live++;
       const decoded = typeof k === "string" ? decodeKey(k) : [String(k)];
       if (decoded.length !== parts.length) {
         throw new RuntimeFailure(`DuckDB: cannot reconcile ${table}: a live key has ${decoded.length} part(s), the primary key (${primaryKey.join(", ")}) ${parts.length}`);
@@ -53,9 +62,16 @@ export async function markDeletedRows(
     }
     flush();
     appender.closeSync();
-    const live = `EXISTS (SELECT 1 FROM temp.main.${ident(LIVE)} AS l WHERE ${match})`;
-    const marked = await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = now() WHERE ${ident(DELETED_AT)} IS NULL AND NOT ${live}`);
-    await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = NULL WHERE ${ident(DELETED_AT)} IS NOT NULL AND ${live}`);
+    const listed = `EXISTS (SELECT 1 FROM temp.main.${ident(LIVE)} AS l WHERE ${match})`;
+    if (guard) {
+      const counts = await connection.runAndReadAll(
+        `SELECT count(*) FILTER (WHERE ${ident(DELETED_AT)} IS NULL)::BIGINT, count(*) FILTER (WHERE ${ident(DELETED_AT)} IS NULL AND NOT ${listed})::BIGINT FROM ${target} AS t`,
+      );
+      const [rows, marking] = counts.getRows()[0].map(Number);
+      guard({ live, rows, marking }); // throwing rolls everything back
+    }
+    const marked = await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = now() WHERE ${ident(DELETED_AT)} IS NULL AND NOT ${listed}`);
+    await connection.run(`UPDATE ${target} AS t SET ${ident(DELETED_AT)} = NULL WHERE ${ident(DELETED_AT)} IS NOT NULL AND ${listed}`);
     await connection.run(`DROP TABLE temp.main.${ident(LIVE)}`);
     return Number(marked.rowsChanged);
   });

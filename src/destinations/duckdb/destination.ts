@@ -8,7 +8,7 @@ import { DuckDBConnection } from "@duckdb/node-api";
 import type { State, SyncEvent } from "../../engine/types.ts";
 import { ensureBookkeeping, loadState } from "./bookkeeping.ts";
 import { type Database, openDatabase } from "./connection.ts";
-import { markDeletedRows } from "./deletes.ts";
+import { type DeleteGuard, markDeletedRows } from "./deletes.ts";
 import { exportWith, type ExportOptions } from "./export.ts";
 import { LoadRun } from "./load.ts";
 import { tableNames } from "./tables.ts";
@@ -51,8 +51,8 @@ export class DuckDBDestination {
   }
 
   /** Sets `_deleted_at` on rows of `table` whose key is not in `liveKeys` (`|`-joined key values); returns how many. */
-  async markDeleted(table: string, primaryKey: readonly string[], liveKeys: Iterable<string | number | bigint>): Promise<number> {
-    return await markDeletedRows(this.connection, this.schema, table, primaryKey, liveKeys);
+  async markDeleted(table: string, primaryKey: readonly string[], liveKeys: Iterable<string | number | bigint>, guard?: DeleteGuard): Promise<number> {
+    return await markDeletedRows(this.connection, this.schema, table, primaryKey, liveKeys, guard);
   }
 
   /** One CSV or Parquet file per table (not `_state`); returns the files. */
