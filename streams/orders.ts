@@ -40,6 +40,7 @@ export default defineStreams([
       filter: "min_date_modified",
       upperFilter: "max_date_modified",
       sort: { sort: "date_modified:asc" },
+      countPath: "orders/count",
     },
     channelFilter: "channel_id",
     scope: ORDERS_SCOPE,

@@ -110,6 +110,13 @@ const DEFINED = [
     max: 128,
   },
   {
+    name: "recent_first",
+    kind: "boolean",
+    label: "Recent data first",
+    description: "On a first load, read a large stream's newest cursor windows first, so recent data is queryable while history loads (the bookmark still only covers what is complete).",
+    value: true,
+  },
+  {
     name: "rate_limit_reserve",
     kind: "integer",
     label: "Rate-limit reserve",

@@ -1,6 +1,7 @@
 /** docs/streams.md, generated from the registry: every stream's endpoint, key, replication, scope and request cost. */
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { seeksOnCursor } from "../engine/paginate.ts";
+import { canCutWindows, MIN_PAGES } from "../engine/partitions.ts";
 import { childrenOf } from "../engine/registry.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS } from "../engine/store-fields.ts";
@@ -21,7 +22,11 @@ export function requestCost(stream: StreamDefinition): string {
   if (!stream.parent) {
     if (stream.pagination === "single") return "1 request";
     const page = `1 request per page of up to ${stream.pageSize ?? 250} records`;
-    return seeksOnCursor(stream) ? `${page} (read by seeking on the cursor)` : page;
+    if (!seeksOnCursor(stream)) return page;
+    const cut = canCutWindows(stream)
+      ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (+2 requests to size them, about one short page per window)`
+      : "";
+    return `${page} (read by seeking on the cursor)${cut}`;
   }
   const source = stream.parent.source;
   if (source.kind === "inline") {

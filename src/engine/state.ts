@@ -11,9 +11,11 @@ import type { State, StreamBookmark, StreamDefinition } from "./types.ts";
 /**
  * The state format this release writes. 2: a bookmark per selected stream (a child stream
  * without a cursor of its own bookmarks its parent's cursor). Absent: the first release,
- * whose bookmark of a top-level stream also stood for its child streams.
+ * whose bookmark of a top-level stream also stood for its child streams. 3: a bookmark may
+ * also list cursor windows finished beyond its value (`finished_windows`, see ledger.ts);
+ * a version-2 state reads as is (it has none).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 const StateSchema = v.object({
   version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
@@ -86,7 +88,8 @@ function unwrap(input: unknown): unknown {
 export function upgradeState(state: State, registry: readonly StreamDefinition[], known?: (stream: string) => boolean): State {
   if (state.version !== undefined) {
     if (state.version > STATE_VERSION) throw new InputError(`the stored state has version ${state.version}, written by a newer tap-bigcommerce (this one reads up to ${STATE_VERSION})`);
-    return state;
+    // Version 2 differs only by lacking `finished_windows`: the same bookmarks, now version 3.
+    return state.version === STATE_VERSION ? state : { ...cloneState(state), version: STATE_VERSION };
   }
   const upgraded = cloneState(state);
   upgraded.version = STATE_VERSION;

@@ -13,7 +13,9 @@ import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } 
 import { filterTimestamp as filterValue, type ListClient, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
-import { readAhead } from "./merge.ts";
+import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
+import { mergeByArrival, readAhead } from "./merge.ts";
+import { inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
 import { childrenOf, findStream, isRoot, pageSizeOf } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
@@ -290,7 +292,9 @@ class StreamRun {
 
     const params = this.#parentParams(readFrom);
     try {
-      const pages = this.#identityPages() ?? readPages(this.#listClient(stream), {
+      const windows = cursor ? await this.#plannedWindows(cursor, params, readFrom) : undefined;
+      if (cursor && windows) yield* this.#readWindows(cursor, windows, params, readFrom);
+      const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), {
         stream: stream.name,
         api: stream.api,
         path: stream.path,
@@ -348,6 +352,88 @@ class StreamRun {
         }
       },
     };
+  }
+
+  /**
+   * The cursor windows to read the stream in, when it is large enough to cut (at least two
+   * windows), every selected stream follows its cursor and the read is a large one (see
+   * below); undefined: one sequential read.
+   */
+  async #plannedWindows(cursor: CursorSpec, params: Record<string, string | number>, readFrom: string | undefined): Promise<CursorWindow[] | undefined> {
+    const stream = this.stream;
+    if (!cursor.sort || !cursor.upperFilter || !seeksOnCursor(stream) || this.#readsAllParents() || this.#tracks().length === 0) return undefined;
+    // Windows pay off for a large read: a first load (or full refresh), or the rest of a windowed one. An
+    // incremental run from a bookmark reads the few records changed since, as before (no sizing requests).
+    const tracks = this.#tracks();
+    if (!tracks.some((t) => t.saved === undefined) && !tracks.some((t) => finishedWindows(t.saved).length > 0)) return undefined;
+    const windows = await planWindows(this.client, {
+      stream,
+      list: { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: pageSizeOf(stream, this.options.config.page_size), params },
+      since: readFrom,
+      until: this.options.config.end_date,
+      now: Date.now(),
+      finished: this.#tracks().flatMap((track) => finishedWindows(track.saved)),
+    });
+    return windows.length > 1 ? windows : undefined;
+  }
+
+  /**
+   * Reads the windows at once (newest first on a first load with `recent_first`), each by its
+   * own reader; their pages arrive in arrival order. Bookmarks move as windows finish, each
+   * stream's to the end of its contiguous finished prefix (the ledger).
+   */
+  async *#readWindows(cursor: CursorSpec, windows: CursorWindow[], params: Record<string, string | number>, readFrom: string | undefined): AsyncGenerator<SyncEvent> {
+    const books = this.#tracks().map((track) => ({ track, ledger: new Ledger(cursor.field, track.saved, windows) }));
+    // A window some earlier run finished for every stream here is not read again.
+    const todo = [...windows.keys()].filter((i) => books.some(({ track }) => unfinished(windows, track.saved).some((u) => u.index === i)));
+    for (const i of windows.keys()) if (!todo.includes(i)) for (const { ledger } of books) ledger.finish(i);
+    const firstLoad = books.every(({ track }) => track.saved === undefined);
+    const order = this.options.config.recent_first && firstLoad ? [...todo].reverse() : todo;
+    const tail = windows.length - 1;
+    // Window 0 starts where the read does; the others at their cut (a second early for an "after" filter).
+    const startOf = (index: number) =>
+      index === 0 ? readFrom : cursor.filterMayExclude ? new Date(Date.parse(windows[index].from) - 1000).toISOString() : windows[index].from;
+    const readers = order.map((index) => () => this.#readWindow(cursor, windows[index], index, startOf(index), params));
+    for await (const piece of mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2 })) {
+      const sink = newSink();
+      if (piece.page) await this.#processPage(piece.page, sink);
+      else {
+        for (const { track, ledger } of books) {
+          // The open-ended newest window ends at the highest value read; the others at their `to`.
+          ledger.finish(piece.index, piece.index === tail && track.mark.hasValue ? track.mark.toBookmark(cursor.field) : undefined);
+          const bookmark = ledger.bookmark();
+          if (bookmark) this.state.bookmarks[track.stream] = bookmark;
+        }
+      }
+      yield* this.#batch(sink);
+    }
+  }
+
+  /** One window's pages (records at or past `to` are the next window's), then its end. */
+  async *#readWindow(
+    cursor: CursorSpec,
+    window: CursorWindow,
+    index: number,
+    from: string | undefined,
+    params: Record<string, string | number>,
+  ): AsyncGenerator<{ index: number; page?: Record<string, unknown>[] }> {
+    const stream = this.stream;
+    const query = { ...params };
+    if (window.to !== undefined && cursor.upperFilter) query[cursor.upperFilter] = upperBound(window.to);
+    const pages = readPages(this.#listClient(stream), {
+      stream: stream.name,
+      api: stream.api,
+      path: stream.path,
+      style: stream.pagination,
+      pageSize: pageSizeOf(stream, this.options.config.page_size),
+      params: query,
+      seek: { field: cursor.field, filter: cursor.filter, from, key: stream.primaryKey },
+    });
+    for await (const page of pages) {
+      const mine = page.filter((record) => inWindow(window, record[cursor.field], index > 0));
+      if (mine.length > 0) yield { index, page: mine };
+    }
+    yield { index };
   }
 
   /** Every track's bookmark at its mark. */
@@ -575,6 +661,9 @@ class StreamRun {
     }
   }
 }
+
+/** No pages (the stream was read in windows). */
+async function* noPages(): AsyncGenerator<Record<string, unknown>[]> {}
 
 function mergeList(a: string, b: string): string {
   return [...new Set([...a.split(","), ...b.split(",")])].join(",");

@@ -46,6 +46,8 @@ export interface CursorSpec {
    * bookmark moves only when the stream completes.
    */
   sort?: Record<string, string>;
+  /** A v2 path that counts the list's records under the same filters (`orders/count` → `{count}`), for cutting windows. */
+  countPath?: string;
   /** When there is no bookmark yet, read everything instead of starting at `start_date`. */
   firstRunIgnoresStartDate?: boolean;
   /**

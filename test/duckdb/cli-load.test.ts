@@ -115,6 +115,26 @@ describe("load through the CLI", () => {
     expect(interruptedMidway).toBeGreaterThan(0);
   }, 240_000); // nine loads: minutes on a loaded machine
 
+  it("SIGKILL mid-window with several cursor windows in flight, then a rerun, gives the rows of one uninterrupted load", async () => {
+    // Pages of 10: 90 order pages, cut into 4 windows read at once, newest first (a first load).
+    const windowed = writeFile(dir, "windowed.json", { ...JSON.parse(readFileSync(config, "utf8")), page_size: 10 });
+    const streams = "orders,order_products";
+    const reference = join(dir, "windowed-reference.duckdb");
+    emulator.log.clear();
+    expect((await run(["load", "--config", windowed, "--duckdb", reference, "--streams", streams])).code).toBe(0);
+    expect(emulator.log.filter((e) => e.path === "/v2/orders" && e.query.max_date_modified !== undefined).length).toBeGreaterThan(0);
+    const requests = emulator.log.count();
+    const full = await rowCounts(reference);
+    for (const fraction of [0.3, 0.65]) {
+      const db = join(dir, `windowed-killed-${fraction}.duckdb`);
+      await killedLoad(["load", "--config", windowed, "--duckdb", db, "--streams", streams], emulator, Math.ceil(requests * fraction));
+      const rerun = await run(["load", "--config", windowed, "--duckdb", db, "--streams", streams]);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(await rowCounts(db)).toEqual(full);
+      expect(await differences(reference, db)).toEqual(Object.fromEntries(Object.keys(full).map((t) => [t, 0])));
+    }
+  }, 240_000);
+
   it("SIGKILL during a multi-page stream whose pages are not in cursor order, then a rerun, loses no record", async () => {
     // The store ignores `sort` on customers (their pages come in id order), and pages hold 10 customers.
     emulator.setFaults([{ kind: "ignore-param", param: "sort", match: "/v3/customers?", times: 1e9 }]);

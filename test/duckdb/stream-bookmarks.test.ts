@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
 import { lastState, parseSinger, recordsByStream, runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
+import { STATE_VERSION } from "../../src/engine/state.ts";
 import { type Catalog, selectStreams } from "../support/singer.ts";
 import { query } from "./fixtures.ts";
 
@@ -85,7 +86,7 @@ describe("a stream selected for the first time", () => {
 
   it("Singer: a state from an orders-only run; order_products added is read in full, orders are not emitted again", async () => {
     const first = await singer(["orders"]);
-    expect(first.state.version).toBe(2);
+    expect(first.state.version).toBe(STATE_VERSION);
     expect(Object.keys(first.state.bookmarks)).toEqual(["orders"]);
     const second = await singer(["orders", "order_products"], first.state);
     expect(second.records).toEqual({ order_products: expected.order_products });
@@ -119,7 +120,7 @@ describe("a state written by the first release", () => {
     const resumed = await singer(["orders", "order_products"], old);
     expect(resumed.records).toEqual({});
     expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
-    expect(resumed.state.version).toBe(2);
+    expect(resumed.state.version).toBe(STATE_VERSION);
     expect(resumed.state.bookmarks.order_products).toEqual(resumed.state.bookmarks.orders);
   });
 
@@ -137,7 +138,7 @@ describe("a state written by the first release", () => {
     expect(await lastLoadRows(db)).toMatchObject({ orders: 0, order_products: 0, transactions: expected.transactions });
     const [after] = await query(db, "select cast(state as varchar) as s from bigcommerce._state");
     const state = JSON.parse(String(after.s));
-    expect(state.version).toBe(2);
+    expect(state.version).toBe(STATE_VERSION);
     expect(Object.keys(state.bookmarks).sort()).toEqual(["order_products", "orders", "transactions"]);
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * Cutting a stream's read into independent partitions: cursor windows `[from, to)` for an
+ * incremental list that is sorted by its cursor, has an upper filter and a count endpoint
+ * (orders), sized from the API's own total. Each window is read by seeking inside it; the upper filter
+ * is sent as a full timestamp one second past `to` (the spec does not say whether the max
+ * filters are inclusive), and records at or past `to` are left to the next window, so the
+ * windows overlap by a second on the wire and not at all in what they yield.
+ */
+import type { ApiClient } from "./http.ts";
+import type { CursorWindow } from "./ledger.ts";
+import { filterTimestamp, type ListRequest, seeksOnCursor } from "./paginate.ts";
+import type { RootStream } from "./types.ts";
+
+/** Windows read at once per stream (memory: each holds at most a page or two ahead). */
+export const WINDOWS_AT_ONCE = 8;
+/** At most this many windows per stream. */
+const MAX_WINDOWS = 16;
+/**
+ * Each window ends in a page that is not full: one window per this many full pages keeps the
+ * extra requests within 5% of a sequential read's.
+ */
+const PAGES_PER_WINDOW = 20;
+/** A stream is cut only from this many full pages on (two windows at least). */
+export const MIN_PAGES = 2 * PAGES_PER_WINDOW;
+
+/** What a stream's plan needs to know. */
+export interface PartitionRequest {
+  stream: RootStream;
+  /** The list request of the stream (params with the sort, no cursor filters). */
+  list: Omit<ListRequest, "seek">;
+  /** Where the read starts (bookmark or start_date); undefined reads from the beginning. */
+  since: string | undefined;
+  /** The upper end of the read (end_date, already in the list's params), or undefined for now. Windows are cut below it; the last stays open-ended. */
+  until: string | undefined;
+  /** The instant the run began: windows are cut below it. */
+  now: number;
+  /** Windows an earlier run finished (from bookmarks): cut at their ends too, so the ledger can skip them. */
+  finished?: [string, string][];
+}
+
+/**
+ * The windows to read a stream in, oldest first, contiguous, the last one open-ended (or ending
+ * at `until`). One window (the whole range) when the stream cannot be cut or is small; the
+ * total comes from the count endpoint under the same filters (one request), the oldest record
+ * from a one-record page (a second, only when the stream is cut).
+ */
+export async function planWindows(client: ApiClient, request: PartitionRequest): Promise<CursorWindow[]> {
+  return alignTo(await cutWindows(client, request), request.finished ?? []);
+}
+
+/** Splits windows at the ends of windows finished earlier, so that each of those is a window of its own. */
+function alignTo(windows: CursorWindow[], finished: [string, string][]): CursorWindow[] {
+  if (finished.length === 0) return windows;
+  const start = Date.parse(windows[0].from);
+  const cuts = new Set(windows.slice(1).map((w) => Date.parse(w.from)));
+  for (const [from, to] of finished) for (const edge of [Date.parse(from), Date.parse(to)]) if (edge > start) cuts.add(edge);
+  const bounds = [windows[0].from, ...[...cuts].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString())];
+  return bounds.map((from, i) => (i + 1 < bounds.length ? { from, to: bounds[i + 1] } : { from }));
+}
+
+async function cutWindows(client: ApiClient, request: PartitionRequest): Promise<CursorWindow[]> {
+  const { stream, since } = request;
+  const cursor = stream.cursor;
+  const whole: CursorWindow[] = [{ from: since ?? new Date(0).toISOString() }];
+  if (!cursor?.upperFilter || !cursor.sort || !cursor.countPath || !canCutWindows(stream)) return whole;
+  // The count endpoint takes the filters, not the list's sort or includes.
+  const filters: Record<string, string | number> = {};
+  const channel = stream.channelFilter === undefined ? undefined : request.list.params[stream.channelFilter];
+  if (stream.channelFilter !== undefined && channel !== undefined) filters[stream.channelFilter] = channel;
+  if (since !== undefined) filters[cursor.filter] = filterTimestamp(since);
+  if (request.until !== undefined) filters[cursor.upperFilter] = filterTimestamp(request.until);
+  const { body } = await client.get(stream.api, cursor.countPath, filters);
+  const total = Number((body as { count?: unknown } | null)?.count);
+  const pageSize = request.list.pageSize;
+  if (!Number.isFinite(total) || total < pageSize * MIN_PAGES) return whole;
+  const count = Math.min(MAX_WINDOWS, Math.floor(total / (pageSize * PAGES_PER_WINDOW)));
+  // The oldest record (the list is sorted by the cursor): windows are cut between it and the end.
+  const first = await client.get(stream.api, stream.path, { ...request.list.params, ...filters, limit: 1, page: 1 });
+  const items = Array.isArray(first.body) ? first.body : (first.body as { data?: unknown } | null)?.data;
+  const oldest = Array.isArray(items) ? (items[0] as Record<string, unknown> | undefined)?.[cursor.field] : undefined;
+  if (typeof oldest !== "string" || Number.isNaN(Date.parse(oldest))) return whole;
+  const start = Math.max(Date.parse(oldest), since === undefined ? -Infinity : Date.parse(since));
+  const end = request.until === undefined ? request.now : Date.parse(request.until);
+  // Cut points on whole seconds (the filters' precision), strictly inside (start, end).
+  const cuts: number[] = [];
+  for (let i = 1; i < count; i++) {
+    const cut = Math.floor((start + ((end - start) * i) / count) / 1000) * 1000;
+    if (cut > start && cut < end && cut > (cuts.at(-1) ?? -Infinity)) cuts.push(cut);
+  }
+  if (cuts.length === 0) return whole;
+  const bounds = [whole[0].from, ...cuts.map((ms) => new Date(ms).toISOString())];
+  return bounds.map((from, i) => (i + 1 < bounds.length ? { from, to: bounds[i + 1] } : { from }));
+}
+
+/** True for lists the engine can size: a count endpoint under the same filters, and a list sorted by the cursor. */
+export function canCutWindows(stream: RootStream): boolean {
+  return stream.cursor?.countPath !== undefined && stream.cursor.upperFilter !== undefined && seeksOnCursor(stream);
+}
+
+/** The query bound for a window's end: a full timestamp one second past `to` (the max filters may be exclusive). */
+export function upperBound(to: string): string {
+  return filterTimestamp(new Date(Date.parse(to) + 1000).toISOString());
+}
+
+/**
+ * True when a record belongs to the window: below `to` (records at or past it are the next
+ * window's) and, when `checkFrom`, not below `from` (a read started early for an "after"
+ * filter sees the previous window's last second).
+ */
+export function inWindow(window: CursorWindow, cursorValue: unknown, checkFrom = false): boolean {
+  const ms = typeof cursorValue === "string" ? Date.parse(cursorValue) : NaN;
+  // A record without a readable cursor is kept (the destination keys it; the completeness checks see it).
+  if (Number.isNaN(ms)) return true;
+  if (checkFrom && ms < Date.parse(window.from)) return false;
+  return window.to === undefined || ms < Date.parse(window.to);
+}
