@@ -9,12 +9,14 @@ import { exitCodeOf, InputError } from "./errors.ts";
 import { log, redact, writeFailure } from "./log.ts";
 import { singerSync } from "./hosts/singer.ts";
 import { InterruptGuard } from "./interrupt.ts";
+import { canRedraw, Progress } from "./progress.ts";
+import { clientFor } from "./engine/sync.ts";
 import { applyLogFlags, configFrom, HelpRequested, helpText, overviewText, parseCommand, selectionFrom, stateFrom, suggestCommand, wantsHelp } from "./commands/args.ts";
 import { COMMAND_SPECS, SINGER } from "./commands/specs.ts";
 
 async function singer(args: string[]): Promise<number> {
   const { values } = parseCommand(SINGER, args);
-  applyLogFlags(values);
+  const progressSeconds = applyLogFlags(values);
   if (values.version) {
     process.stdout.write(`tap-bigcommerce ${VERSION}\n`);
     return 0;
@@ -36,10 +38,14 @@ async function singer(args: string[]): Promise<number> {
   const selection = selectionFrom(values.catalog ?? values.properties, undefined);
   const state = stateFrom(values.state);
   const guard = new InterruptGuard();
+  const progress = new Progress({ intervalSeconds: progressSeconds, inPlace: canRedraw(), maxRetries: config.max_retries });
+  const client = clientFor(config, { ...progress.clientHooks(), signal: guard.signal });
+  progress.requests = () => client.requests;
   let summary;
   try {
-    summary = await singerSync({ config, selection, state, out: process.stdout, log, clientOptions: { signal: guard.signal } });
+    summary = await singerSync({ config, selection, state, out: process.stdout, log, client, progress });
   } finally {
+    progress.stop();
     guard.dispose();
   }
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);

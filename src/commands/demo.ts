@@ -16,7 +16,7 @@ const DEMO_QUOTA = { quota: 450, windowMs: 30_000 };
 /** Runs `demo`. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommand(DEMO, args);
-  applyLogFlags(values);
+  const progressSeconds = applyLogFlags(values);
   // Not bigcommerce.duckdb: DuckDB names a file's catalog after it, and a catalog and schema both
   // called `bigcommerce` make `bigcommerce.orders` ambiguous for a duckdb CLI user (our own `sql` attaches it under a fixed name).
   const path = values.duckdb ?? DEMO_FILE;
@@ -30,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
       start_date: "2000-01-01T00:00:00Z",
       api_url: emulator.url,
     });
-    return await runLoadCommand({ config, selection: defaultSelection(), path, schema: "bigcommerce", log });
+    return await runLoadCommand({ config, selection: defaultSelection(), path, schema: "bigcommerce", log }, progressSeconds);
   } finally {
     await emulator.close();
   }

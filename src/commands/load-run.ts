@@ -12,6 +12,7 @@ import { childrenSummary, clientFor, plannedTables, type Selection, sync } from 
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
 import { InterruptGuard } from "../interrupt.ts";
+import { canRedraw, Progress } from "../progress.ts";
 import { type Logger, redact, writeFailure } from "../log.ts";
 import { registry } from "../../streams/index.ts";
 
@@ -30,6 +31,8 @@ export interface LoadRequest {
   clientOptions?: Partial<ClientOptions>;
   /** Interrupts the load (SIGINT/SIGTERM): requests in flight are aborted, what was read stays committed. */
   signal?: AbortSignal;
+  /** Shows the load's progress, retries and waits. */
+  progress?: Progress;
 }
 
 /** The result: the destination's summary plus what the delete sweep marked. */
@@ -44,7 +47,8 @@ export interface LoadResult extends LoadSummary {
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   plannedTables(request.config, request.selection);
   const started = performance.now();
-  const client = clientFor(request.config, { ...request.clientOptions, signal: request.signal });
+  const client = clientFor(request.config, { ...request.clientOptions, ...request.progress?.clientHooks(), signal: request.signal });
+  if (request.progress) request.progress.requests = () => client.requests;
   // The store identity check comes before the file is opened: a wrong store or token writes nothing.
   const identity = await checkStoreIdentity(client, request.config);
   const destination = await DuckDBDestination.open(request.path, request.schema);
@@ -55,7 +59,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     // One schema, one store: another store's load stops here, before `_loads` records anything.
     bindState(state, request.config, identity, `schema '${request.schema}' of ${request.path}`, "load this store into a schema of its own with --schema NAME");
     const events = sync({ config: request.config, selection: fullReadsForReplace(request.selection, request.writeModes), state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
-    const summary = await destination.load(logged(events, request.log), {
+    const tracked = request.progress ? request.progress.track(events) : events;
+    const summary = await destination.load(logged(tracked, request.log), {
       tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
@@ -82,12 +87,14 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
  * is recorded `interrupted`); prints the summary (and a query hint, or the interrupt);
  * resolves to the exit code.
  */
-export async function runLoadCommand(request: Omit<LoadRequest, "signal">): Promise<number> {
+export async function runLoadCommand(request: Omit<LoadRequest, "signal" | "progress">, progressSeconds: number): Promise<number> {
   const guard = new InterruptGuard();
+  const progress = new Progress({ intervalSeconds: progressSeconds, inPlace: canRedraw(), maxRetries: request.config.max_retries });
   let result: LoadResult;
   try {
-    result = await runLoad({ ...request, signal: guard.signal });
+    result = await runLoad({ ...request, signal: guard.signal, progress });
   } finally {
+    progress.stop();
     guard.dispose();
   }
   process.stdout.write(redact(summaryTable(result)));

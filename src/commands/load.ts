@@ -26,7 +26,7 @@ export function parseWriteModes(values: string[] | undefined): Record<string, Wr
 /** Runs `load`. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommand(LOAD, args);
-  applyLogFlags(values);
+  const progressSeconds = applyLogFlags(values);
   const config = configFrom(values.config);
   if (!values.duckdb) throw new InputError("load needs --duckdb PATH (the DuckDB file to write)");
   const schema = values.schema ?? "bigcommerce";
@@ -41,5 +41,5 @@ export async function run(args: string[]): Promise<number> {
     reconcileDeletes: values["reconcile-deletes"],
     force: values.force,
     log,
-  });
+  }, progressSeconds);
 }

@@ -54,6 +54,10 @@ export interface ClientOptions {
   maxBackoffMs?: number;
   /** Told about retries and waits; never given the token. */
   onRetry?: (info: { path: string; attempt: number; reason: string; delayMs: number }) => void;
+  /** Told when requests wait for the rate-limit window (the quota is spent), with the wait in ms. */
+  onWait?: (ms: number) => void;
+  /** Told about every JSON answer (progress reads list totals from it); never given the token. */
+  onResponse?: (info: { path: string; body: unknown }) => void;
   /** Aborts requests in flight and every wait; `get` then rejects with the signal's reason (an interrupt). */
   signal?: AbortSignal;
 }
@@ -98,6 +102,7 @@ export class ApiClient {
 
   constructor(private readonly options: ClientOptions) {
     this.throttle = new Throttle(options.maxConcurrency, options.rateLimitReserve);
+    this.throttle.onWait = options.onWait;
     this.#base = `${options.apiUrl.replace(/\/+$/, "")}/stores/${options.storeHash}/`;
     this.#headers = { "X-Auth-Token": options.accessToken, Accept: "application/json" };
     if (options.clientId) this.#headers["X-Auth-Client"] = options.clientId;
@@ -170,7 +175,9 @@ export class ApiClient {
       }
       if (status < 300) {
         try {
-          return { status, body: JSON.parse(text), headers: response.headers };
+          const body: unknown = JSON.parse(text);
+          this.options.onResponse?.({ path: label, body });
+          return { status, body, headers: response.headers };
         } catch {
           failures = await this.#backoff(label, failures, `truncated or non-JSON body (${text.length} bytes)`);
           continue;

@@ -185,6 +185,8 @@ class StreamRun {
   readonly #track: Track | undefined;
   readonly #recordKey: (record: Record<string, unknown>) => string;
   #records = 0;
+  /** Per child stream: parents whose inline rows were cut short, read from the fallback path instead (logged once, at the end). */
+  readonly #fallbacks = new Map<string, { parents: number; path: string }>();
   /** The requests this stream's read made (counted apart from the other streams reading at once). */
   readonly tally: RequestTally = { requests: 0 };
 
@@ -331,6 +333,9 @@ class StreamRun {
       if (child.mark?.hasValue && child.stream.cursor) this.state.bookmarks[child.stream.name] = child.mark.toBookmark(child.stream.cursor.field);
     }
     yield* this.#batch(newSink());
+    for (const [child, { parents, path }] of this.#fallbacks) {
+      this.log(`${child}: ${parents} ${stream.name} had more inline rows than the API returns; their rows were read from ${path}`);
+    }
     const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children };
   }
@@ -604,7 +609,8 @@ class StreamRun {
         });
         return undefined;
       }
-      this.log(`${child.stream.name}: order ${JSON.stringify(preset)} has more inline rows than the API returns; reading ${fallback.path}`);
+      const seen = this.#fallbacks.get(child.stream.name) ?? { parents: 0, path: fallback.path };
+      this.#fallbacks.set(child.stream.name, { ...seen, parents: seen.parents + 1 });
       return () => this.#readSubresource(child, fallback.api, fillPath(fallback.path, parent), fallback.pagination, {}, preset, sink);
     }
     if (source.when && !holds(source.when, parent)) return undefined;

@@ -79,6 +79,8 @@ export class Throttle {
   windowMs: number | undefined;
   /** The most requests that were in flight at once. */
   peakInFlight = 0;
+  /** Told before a wait for the quota window (ms). */
+  onWait: ((ms: number) => void) | undefined;
 
   constructor(readonly maxConcurrency: number, readonly reserve: number, private readonly now: () => number = Date.now) {
     this.#limit = Math.min(maxConcurrency, INITIAL_CONCURRENCY);
@@ -108,6 +110,7 @@ export class Throttle {
       if (this.#left - this.#inFlight <= this.reserve) waitUntil = Math.max(waitUntil, this.#resetAt);
       if (waitUntil <= now) break;
       const start = now;
+      this.onWait?.(waitUntil - now);
       await sleep(waitUntil - now + 5);
       this.waitedMs += this.now() - start;
     }

@@ -9,6 +9,7 @@ import { childrenSummary, sync, type SyncOptions } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
 import { Interrupted } from "../errors.ts";
 import { redact } from "../log.ts";
+import type { Progress } from "../progress.ts";
 
 /** What a Singer sync reports when it ends. */
 export interface SingerSummary {
@@ -27,11 +28,12 @@ export async function writeOut(out: Writable, text: string): Promise<void> {
 
 /** Runs a sync and writes it to `out` as Singer messages. */
 export async function singerSync(
-  options: Omit<SyncOptions, "config"> & { config: Config; out: Writable; log: (message: string) => void },
+  options: Omit<SyncOptions, "config"> & { config: Config; out: Writable; log: (message: string) => void; progress?: Progress },
 ): Promise<SingerSummary> {
   const summary: SingerSummary = { records: new Map(), requests: 0, skipped: [], state: undefined };
   let lastState = "";
-  for await (const event of untilInterrupted(sync(options), summary)) {
+  const events = options.progress ? options.progress.track(sync(options)) : sync(options);
+  for await (const event of untilInterrupted(events, summary)) {
     switch (event.type) {
       case "schema": {
         const t = event.table;
