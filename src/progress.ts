@@ -41,8 +41,13 @@ const number = (n: number) => n.toLocaleString("en-US");
 /** Retry reasons that mean no connection could be made at all (error codes). */
 const CONNECT_FAILURE = /^(E[A-Z_]+|port blocked by fetch)$/;
 
-/** List endpoints (`v3/catalog/products`) of the top-level streams. */
-const LIST_PATHS = new Map<string, string>(registry.flatMap((s) => ("path" in s && s.path && "api" in s && s.api ? [[`${s.api}/${s.path}`, s.name] as const] : [])));
+/** The top-level streams reading each list endpoint (`v3/catalog/products`). */
+const LIST_PATHS = new Map<string, string[]>();
+for (const s of registry) {
+  if (!("path" in s) || !s.path || !("api" in s) || !s.api || ("rowsAt" in s && s.rowsAt)) continue;
+  const key = `${s.api}/${s.path}`;
+  LIST_PATHS.set(key, [...LIST_PATHS.get(key) ?? [], s.name]);
+}
 
 /** The progress display of one run. Call `stop` when the run ends. */
 export class Progress {
@@ -80,9 +85,9 @@ export class Progress {
       onWait: (ms) => this.#waiting(ms, "the quota is spent"),
       onResponse: ({ path, body }) => {
         // The first page's total (streams read ahead answer before their stream starts; later seek pages count only what is left).
-        const stream = LIST_PATHS.get(path);
         const total = (body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total;
-        if (stream && !this.#totals.has(stream) && typeof total === "number") this.#totals.set(stream, total);
+        if (typeof total !== "number") return;
+        for (const stream of LIST_PATHS.get(path) ?? []) if (!this.#totals.has(stream)) this.#totals.set(stream, total);
       },
     };
   }
