@@ -51,7 +51,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   if (request.progress) request.progress.requests = () => client.requests;
   // The store identity check comes before the file is opened: a wrong store or token writes nothing.
   const identity = await checkStoreIdentity(client, request.config);
-  const destination = await DuckDBDestination.open(request.path, request.schema);
+  const { config } = request;
+  const destination = await DuckDBDestination.open(request.path, request.schema, { memoryLimit: config.duckdb_memory_limit, threads: config.duckdb_threads });
   try {
     // A first-release state gives its child streams their parent's bookmark only where their tables exist.
     const tables = await destination.tables();
@@ -65,6 +66,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
       requests: () => client.requests,
+      batchRows: config.batch_rows,
+      batchSeconds: config.batch_seconds,
     });
     const deleted: Record<string, number> = {};
     if (request.reconcileDeletes && summary.status === "success") {

@@ -151,6 +151,39 @@ const DEFINED = [
     min: 0,
     max: 1,
   },
+  {
+    name: "batch_rows",
+    kind: "integer",
+    label: "Batch rows (DuckDB)",
+    description: "`load`: rows of a top-level stream gathered into one transaction (with the state after them) before they are written.",
+    value: 10000,
+    min: 1,
+  },
+  {
+    name: "batch_seconds",
+    kind: "number",
+    label: "Batch seconds (DuckDB)",
+    description: "`load`: a batch is written once it is this many seconds old, even when it holds fewer than batch_rows rows.",
+    value: 10,
+    min: 0,
+  },
+  {
+    name: "duckdb_memory_limit",
+    kind: "string",
+    label: "DuckDB memory limit",
+    description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp).",
+    value: "128MB",
+    pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+  },
+  {
+    name: "duckdb_threads",
+    kind: "integer",
+    label: "DuckDB threads",
+    description: "`load`: threads DuckDB runs queries on.",
+    value: 2,
+    min: 1,
+    max: 64,
+  },
 ] as const satisfies readonly Setting[];
 
 /** Every setting, required ones first. */

@@ -3,33 +3,15 @@
  * agree on every table's row count, and a load killed with SIGKILL at any point, then run
  * again, ends with exactly the tables of one uninterrupted load.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli as run, tempDir, writeFile } from "../support/cli.ts";
+import { killedLoad, runCli as run, tempDir, writeFile } from "../support/cli.ts";
 import { differences, rowCounts } from "../support/duckdb.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
 import { query } from "./fixtures.ts";
 import { registry } from "../../streams/index.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
-
-const CLI = BIN;
-
-/** Starts a load and kills it with SIGKILL once the emulator has answered `requests` of its requests. */
-function killedLoad(args: string[], emulator: Emulator, requests: number): Promise<NodeJS.Signals | null> {
-  const before = emulator.log.count();
-  return new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
-    const timer = setInterval(() => {
-      if (emulator.log.count() - before >= requests) child.kill("SIGKILL");
-    }, 2);
-    child.on("close", (_code, signal) => {
-      clearInterval(timer);
-      resolve(signal);
-    });
-  });
-}
 
 describe("load through the CLI", () => {
   let emulator: Emulator;
@@ -39,10 +21,11 @@ describe("load through the CLI", () => {
   let paged: string;
   beforeAll(async () => {
     let raw: Record<string, unknown>;
-    ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 900 }, latencyMs: 4 }));
+    // Batches of two order pages: a kill can land between committed batches of one stream.
+    ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 900 }, latencyMs: 4 }, { batch_rows: 500 }));
     dir = tempDir("tap-bc-load-");
     config = writeFile(dir, "config.json", raw);
-    paged = writeFile(dir, "paged.json", { ...raw, page_size: 50 });
+    paged = writeFile(dir, "paged.json", { ...raw, page_size: 50, batch_rows: 100 });
   });
   afterAll(() => emulator.close());
 

@@ -2,11 +2,12 @@
  * Runs the real command line (`node bin/tap-bigcommerce.js`, the built JS in dist/) as a child
  * process, asynchronously so that an emulator in the test process keeps answering.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Emulator } from "../../src/emulator/index.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -123,4 +124,19 @@ export function recordsByStream(messages: SingerMessage[]): Map<string, Record<s
 /** The value of the last STATE message. */
 export function lastState(messages: SingerMessage[]): Record<string, unknown> | undefined {
   return messages.filter((m) => m.type === "STATE").at(-1)?.value;
+}
+
+/** Starts a CLI run and kills it with SIGKILL once `emulator` has answered `requests` more requests; resolves to the signal that ended it (null: it exited first). */
+export function killedLoad(args: string[], emulator: Emulator, requests: number): Promise<NodeJS.Signals | null> {
+  const before = emulator.log.count();
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(NODE, [BIN, ...args], { stdio: "ignore" });
+    const timer = setInterval(() => {
+      if (emulator.log.count() - before >= requests) child.kill("SIGKILL");
+    }, 2);
+    child.on("close", (_code, signal) => {
+      clearInterval(timer);
+      resolve(signal);
+    });
+  });
 }

@@ -1,16 +1,18 @@
 /**
- * Writing one batch's tables (inside the batch's transaction): each table is staged, then
- * written in its mode, parents before children. A merged parent then removes the rows of
- * its descendants that the batch does not bring again.
+ * Writing one batch's tables (inside the batch's transaction): each table's staged rows (many
+ * pages) are written in its mode, parents before children. A merged parent then removes the
+ * rows of its descendants that the batch does not bring again.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Row, TableSchema, WriteMode } from "../../engine/types.ts";
+import type { TableSchema, WriteMode } from "../../engine/types.ts";
 import { sameType } from "./column-types.ts";
-import { stageRows } from "./stage.ts";
-import { ident, qualified } from "./sql.ts";
+import type { Stage } from "./stage.ts";
+import { qualified } from "./sql.ts";
 import { dataColumns, type StoredColumns } from "./tables.ts";
 import type { TableLoadSummary } from "./types.ts";
-import { appendNew, type CascadeLink, cascadeDelete, insertAll, type Stamp, upsert, type WriteTarget } from "./writes.ts";
+import {
+  appendNew, type CascadeLink, cascadeDelete, insertAll, insertLatest, mergeLatest, type Stamp, storedMatches, type WriteTarget,
+} from "./writes.ts";
 
 /** A table written in a load. */
 export interface TableInfo {
@@ -37,64 +39,67 @@ export interface BatchContext {
   physical(info: TableInfo): Promise<string>;
   /** Descendant paths a merge of the table cascades to, deepest first. */
   cascadePaths(info: TableInfo): TableInfo[][];
-  /** A fresh name for a temporary stage table. */
-  stageName(): string;
 }
 
 function zero(): TableCounts {
   return { rows: 0, inserted: 0, updated: 0, skipped: 0, removed: 0, rescued: 0 };
 }
 
-/** Writes the rows of `tables` (parents first) in their modes; returns what happened per table. */
-export async function writeTables(context: BatchContext, tables: readonly TableInfo[], rows: Map<string, Row[]>): Promise<Map<TableInfo, TableCounts>> {
+/**
+ * Writes the staged batch of each table (parents first) in its mode; returns what happened per
+ * table. A table with a key whose stored rows hold none of the batch's keys (a first load) only
+ * inserts; otherwise the batch is merged and the parent's stale descendants are removed.
+ */
+export async function writeTables(context: BatchContext, tables: readonly TableInfo[], stages: ReadonlyMap<TableInfo, Stage>): Promise<Map<TableInfo, TableCounts>> {
   const { connection, stamp } = context;
   const counts = new Map<TableInfo, TableCounts>();
-  const stages = new Map<TableInfo, WriteTarget>();
-  const staged = async (info: TableInfo): Promise<WriteTarget> => {
-    const known = stages.get(info);
+  const count = (info: TableInfo): TableCounts => {
+    let known = counts.get(info);
+    if (!known) counts.set(info, (known = zero()));
+    return known;
+  };
+  const targets = new Map<TableInfo, WriteTarget>();
+  const target = async (info: TableInfo): Promise<WriteTarget> => {
+    const known = targets.get(info);
     if (known) return known;
-    const list = rows.get(info.schema.name)!;
-    const table = qualified(context.schema, await context.physical(info));
-    const stored = info.columns!;
-    const columns = dataColumns(stored);
-    const stage = context.stageName();
-    const { rescued } = await stageRows(connection, stage, table, info.schema.name, columns.map((c) => [c, stored.get(c)!]), list);
-    const target = { table, stage, columns };
-    stages.set(info, target);
-    counts.set(info, { ...(counts.get(info) ?? zero()), rows: list.length, rescued });
-    return target;
+    const stage = stages.get(info)!;
+    stage.close();
+    const made = { table: qualified(context.schema, await context.physical(info)), stage: stage.name, columns: dataColumns(info.columns!) };
+    targets.set(info, made);
+    Object.assign(count(info), { rows: stage.rows, rescued: stage.rescued });
+    return made;
   };
   for (const info of tables) {
-    const target = await staged(info);
-    const count = counts.get(info)!;
+    const into = await target(info);
+    const counted = count(info);
     const key = info.schema.primaryKey;
     if ((info.mode === "merge" || info.mode === "replace") && key.length > 0) {
-      const { updated, written } = await upsert(connection, target, key, stamp);
-      Object.assign(count, { updated, inserted: written - updated, skipped: count.rows - written });
+      const matched = await storedMatches(connection, into, key);
+      const written = matched === 0 ? await insertLatest(connection, into, key, stamp) : await mergeLatest(connection, into, key, stamp);
+      Object.assign(counted, { updated: matched, inserted: written - matched, skipped: counted.rows - written });
+      // No stored parent had these keys: there are no stored children to replace.
+      if (matched === 0) continue;
       for (const path of context.cascadePaths(info)) {
         const last = path.at(-1)!;
-        const own = rows.get(last.schema.name)?.length ? await staged(last) : undefined;
+        const own = stages.has(last) ? await target(last) : undefined;
         const links: CascadeLink[] = [];
         let parent = info;
         for (const child of path) {
           links.push({ table: qualified(context.schema, await context.physical(child)), keys: child.schema.parent!.keys, textKeys: textKeys(parent, child) });
           parent = child;
         }
-        const removed = await cascadeDelete(connection, target.stage, links, own && { stage: own.stage, key: last.schema.primaryKey });
-        if (!counts.has(last)) counts.set(last, zero());
-        counts.get(last)!.removed += removed;
+        count(last).removed += await cascadeDelete(connection, into.stage, links, own && { stage: own.stage, key: last.schema.primaryKey });
       }
     } else if (info.mode === "replace") {
-      count.inserted = await insertAll(connection, target, stamp);
+      counted.inserted = await insertAll(connection, into, stamp);
     } else {
       // Append identity: (primary key, cursor) when the table has both, else the whole row.
       const cursor = info.schema.cursor;
-      const identity = key.length > 0 && cursor && info.columns!.has(cursor) ? [...key, cursor] : target.columns;
-      count.inserted = await appendNew(connection, target, identity, stamp);
-      count.skipped = count.rows - count.inserted;
+      const identity = key.length > 0 && cursor && info.columns!.has(cursor) ? [...key, cursor] : into.columns;
+      counted.inserted = await appendNew(connection, into, identity, stamp);
+      counted.skipped = counted.rows - counted.inserted;
     }
   }
-  for (const target of stages.values()) await connection.run(`DROP TABLE temp.main.${ident(target.stage)}`);
   return counts;
 }
 

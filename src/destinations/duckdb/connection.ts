@@ -43,11 +43,23 @@ function refuseForeignFile(path: string): void {
   );
 }
 
+/** How DuckDB may use the machine while a file is open. */
+export interface DatabaseOptions {
+  /** DuckDB's `memory_limit` (e.g. `128MB`); past it, DuckDB spills to `<file>.tmp` beside the file. Default: DuckDB's own (80% of RAM). */
+  memoryLimit?: string;
+  /** Threads DuckDB runs queries on. Default: DuckDB's own (one per core). */
+  threads?: number;
+}
+
 /** Opens (or creates) a DuckDB file; `readOnly` refuses to create it and takes no write lock. */
-export async function openDatabase(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
+export async function openDatabase(path: string, options: { readOnly?: boolean } & DatabaseOptions = {}): Promise<Database> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) throw new RuntimeFailure(`DuckDB file ${path} does not exist`);
   if (path !== ":memory:") refuseForeignFile(path);
-  const instance = await DuckDBInstance.create(":memory:");
+  const settings: Record<string, string> = {};
+  if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
+  if (options.threads !== undefined) settings.threads = String(options.threads);
+  if (path !== ":memory:") settings.temp_directory = `${path}.tmp`;
+  const instance = await DuckDBInstance.create(":memory:", settings);
   const connection = await instance.connect();
   if (path !== ":memory:") {
     try {

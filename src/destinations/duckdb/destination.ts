@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { DuckDBConnection } from "@duckdb/node-api";
 import type { State, SyncEvent } from "../../engine/types.ts";
 import { ensureBookkeeping, loadState } from "./bookkeeping.ts";
-import { type Database, openDatabase } from "./connection.ts";
+import { type Database, type DatabaseOptions, openDatabase } from "./connection.ts";
 import { type DeleteGuard, markDeletedRows } from "./deletes.ts";
 import { exportWith, type ExportOptions } from "./export.ts";
 import { LoadRun } from "./load.ts";
@@ -19,8 +19,8 @@ export class DuckDBDestination {
   private constructor(readonly database: Database, readonly schema: string) {}
 
   /** Opens (or creates) the file and creates the schema with `_state` and `_loads`. */
-  static async open(path: string, schema = DEFAULT_SCHEMA): Promise<DuckDBDestination> {
-    const database = await openDatabase(path);
+  static async open(path: string, schema = DEFAULT_SCHEMA, options: DatabaseOptions = {}): Promise<DuckDBDestination> {
+    const database = await openDatabase(path, options);
     try {
       await ensureBookkeeping(database.connection, schema);
     } catch (error) {
@@ -67,7 +67,7 @@ export class DuckDBDestination {
 }
 
 /** Options of `loadEvents`. */
-export interface LoadEventsOptions extends LoadOptions {
+export interface LoadEventsOptions extends LoadOptions, DatabaseOptions {
   /** DuckDB file, created if missing. */
   path: string;
   /** Schema for the tables (default `bigcommerce`). */
@@ -76,7 +76,7 @@ export interface LoadEventsOptions extends LoadOptions {
 
 /** Loads sync events into a DuckDB file and closes it; returns the load's summary. */
 export async function loadEvents(events: AsyncIterable<SyncEvent>, options: LoadEventsOptions): Promise<LoadSummary> {
-  const destination = await DuckDBDestination.open(options.path, options.schema);
+  const destination = await DuckDBDestination.open(options.path, options.schema, options);
   try {
     return await destination.load(events, options);
   } finally {

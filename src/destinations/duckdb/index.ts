@@ -4,6 +4,7 @@
  * marking and CSV/Parquet exports.
  */
 export { DuckDBDestination, loadEvents, type LoadEventsOptions, markDeleted, type MarkDeletedOptions, readState } from "./destination.ts";
+export type { DatabaseOptions } from "./connection.ts";
 export { type ExportOptions, exportTables } from "./export.ts";
 export { sqlType } from "./column-types.ts";
 export { LOADS_TABLE, STATE_TABLE } from "./bookkeeping.ts";

@@ -1,7 +1,8 @@
 /**
- * One load: sync events in, tables out. Each `batch` is one transaction holding the rows
- * of all its tables and the state that covers them, so a load killed at any point and run
- * again (from the stored state) ends with the same tables as one uninterrupted load.
+ * One load: sync events in, tables out. Pages of a stream are gathered into batches (by rows
+ * and seconds, see `LoadOptions`); each batch is one transaction holding the rows of all its
+ * tables and the state after its last page, so a load killed at any point and run again
+ * (from the stored state) ends with the same tables as one uninterrupted load.
  *
  * Write modes, per table:
  * - `merge`: upsert by primary key; a merged parent's child rows (child tables without a
@@ -15,7 +16,7 @@
  *   held back, so a crash leaves the old table and the old state.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
+import type { ColumnType, Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
 import { defaultWriteMode } from "../../engine/registry.ts";
 import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
@@ -24,8 +25,9 @@ import { inTransaction } from "./connection.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
 import { type Migration, upgradeTables } from "./retype.ts";
-import { ensureTable, storedColumns, tableNames } from "./tables.ts";
-import type { LoadOptions, LoadSummary, StreamLoadSummary } from "./types.ts";
+import { Stage } from "./stage.ts";
+import { dataColumns, ensureTable, storedColumns, tableNames } from "./tables.ts";
+import { DEFAULT_BATCH_ROWS, DEFAULT_BATCH_SECONDS, type LoadOptions, type LoadSummary, type StreamLoadSummary } from "./types.ts";
 import type { Stamp } from "./writes.ts";
 
 /** A new load id: UTC start time and a random suffix, e.g. `20240301T102030Z_3f9a1c`. */
@@ -64,6 +66,8 @@ export class LoadRun {
   readonly #clearing = new Set<string>();
   /** State of a stream held back until its `replace` tables are swapped in. */
   readonly #held = new Map<string, State>();
+  /** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
+  #pending: { stream: string; stages: Map<TableInfo, Stage>; state: State; records: number; started: number } | undefined;
   #root: string | undefined;
   #state: State;
   readonly #initial: State;
@@ -98,9 +102,11 @@ export class LoadRun {
     try {
       await this.#upgrade();
       for await (const event of events) await this.#handle(event);
+      await this.#flush();
       await this.#finish();
       this.#analytics = await refreshAnalytics(this.connection, this.schema);
     } catch (error) {
+      await this.#abandon();
       const message = error instanceof Error ? error.message : String(error);
       const outcome = error instanceof Interrupted ? "interrupted" : "failed";
       for (const stream of Object.values(this.#streams)) if (stream.status === "running") stream.status = outcome;
@@ -132,6 +138,9 @@ export class LoadRun {
   }
 
   async #handle(event: SyncEvent): Promise<void> {
+    // A stream boundary ends the pending batch, and so does a schema change to a table the
+    // batch has staged rows for (its stage has the old columns); a new table's schema does not.
+    if (event.type !== "batch" && (event.type !== "schema" || this.#staged(event.table.name))) await this.#flush();
     switch (event.type) {
       case "stream-start":
         return await this.#streamStart(event.stream, event.incremental);
@@ -254,17 +263,42 @@ export class LoadRun {
     return false;
   }
 
+  /**
+   * A page of a stream: its rows are appended to the pending batch's stage tables (only the
+   * page is held in JS), and the batch is written once it holds `batchRows` top-level rows or
+   * is `batchSeconds` old.
+   */
   async #batch(stream: string, rows: Map<string, Row[]>, state: State): Promise<void> {
-    const stamp: Stamp = { extractedAt: new Date().toISOString(), loadId: this.loadId };
-    const present: TableInfo[] = [];
+    if (this.#pending && this.#pending.stream !== stream) await this.#flush();
+    const pending = (this.#pending ??= { stream, stages: new Map(), state, records: 0, started: performance.now() });
     for (const [name, list] of rows) {
       if (list.length === 0) continue;
       const info = this.#tables.get(name);
       if (!info) throw new RuntimeFailure(`DuckDB: the batch of ${stream} has rows for table ${name}, which had no schema event`);
-      present.push(info);
+      let stage = pending.stages.get(info);
+      if (!stage) {
+        const source = qualified(this.schema, await this.#physical(info));
+        const columns = dataColumns(info.columns!).map((c): [string, ColumnType] => [c, info.columns!.get(c)!]);
+        stage = await Stage.create(this.connection, `__stage_${++this.#stages}`, source, name, columns);
+        pending.stages.set(info, stage);
+      }
+      stage.append(list);
     }
-    present.sort((a, b) => this.#depth(a.schema) - this.#depth(b.schema));
-    const stored = this.#stateToStore(state);
+    pending.state = state;
+    pending.records += rows.get(stream)?.length ?? 0;
+    const { batchRows = DEFAULT_BATCH_ROWS, batchSeconds = DEFAULT_BATCH_SECONDS } = this.options;
+    if (pending.records >= batchRows || performance.now() - pending.started >= batchSeconds * 1000) await this.#flush();
+  }
+
+  /** Writes the pending batch and its state in one transaction. */
+  async #flush(): Promise<void> {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = undefined;
+    const { stream, stages } = pending;
+    const stamp: Stamp = { extractedAt: new Date().toISOString(), loadId: this.loadId };
+    const present = [...stages.keys()].sort((a, b) => this.#depth(a.schema) - this.#depth(b.schema));
+    const stored = this.#stateToStore(pending.state);
     const hold = this.#replacing(stream);
     const context: BatchContext = {
       connection: this.connection,
@@ -272,14 +306,17 @@ export class LoadRun {
       stamp,
       physical: (info) => this.#physical(info),
       cascadePaths: (info) => this.#cascadePaths(info),
-      stageName: () => `__stage_${++this.#stages}`,
     };
     let counts = new Map<TableInfo, TableCounts>();
-    await inTransaction(this.connection, async () => {
-      counts = await writeTables(context, present, rows);
-      if (hold) this.#held.set(stream, stored);
-      else await saveState(this.connection, this.schema, stored, this.loadId);
-    });
+    try {
+      await inTransaction(this.connection, async () => {
+        counts = await writeTables(context, present, stages);
+        if (hold) this.#held.set(stream, stored);
+        else await saveState(this.connection, this.schema, stored, this.loadId);
+      });
+    } finally {
+      for (const stage of stages.values()) await stage.drop();
+    }
     if (!hold) this.#state = stored;
     let written = 0;
     for (const [info, count] of counts) {
@@ -294,6 +331,19 @@ export class LoadRun {
     }
     this.#stream(stream).rows += written;
     this.options.onBatch?.({ stream, rows: written, state: stored });
+  }
+
+  /** True when the pending batch has rows staged for the table. */
+  #staged(table: string): boolean {
+    const info = this.#tables.get(table);
+    return info !== undefined && this.#pending?.stages.has(info) === true;
+  }
+
+  /** Abandons the pending batch (its rows are read again from the stored state). */
+  async #abandon(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    for (const stage of pending?.stages.values() ?? []) await stage.drop().catch(() => {});
   }
 
   /** The state to store for a batch: a full refresh keeps the bookmarks of the streams it re-reads cleared until they move. */

@@ -6,8 +6,20 @@ import type { Migration } from "./retype.ts";
 /** The schema tables go into unless told otherwise. */
 export const DEFAULT_SCHEMA = "bigcommerce";
 
+/** Top-level rows a batch (one transaction) gathers before it is written, unless told otherwise. */
+export const DEFAULT_BATCH_ROWS = 10_000;
+/** Seconds a batch gathers pages before it is written, unless told otherwise. */
+export const DEFAULT_BATCH_SECONDS = 10;
+
 /** How a load behaves. */
 export interface LoadOptions {
+  /**
+   * A batch (one transaction: rows and the state after them) is written once it holds this
+   * many rows of its top-level stream (default `DEFAULT_BATCH_ROWS`)…
+   */
+  batchRows?: number;
+  /** …or once it is this many seconds old (default `DEFAULT_BATCH_SECONDS`), whichever comes first. */
+  batchSeconds?: number;
   /** Write mode per table or stream name (table name first, then its stream, then its top-level stream), over the tables' defaults. */
   writeModes?: Record<string, WriteMode>;
   /**

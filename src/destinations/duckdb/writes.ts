@@ -1,13 +1,18 @@
 /**
- * The SQL of the write modes, from a staged batch (see `stage.ts`) into a stored table:
- * upsert by key (delete the stored rows with the batch's keys, insert the batch's last
- * version of each key), append without re-adding a version already stored, plain insert,
- * and the cascade that removes a merged parent's stale child rows.
+ * The SQL of the write modes, from a staged batch (see `stage.ts`) into a stored table, each
+ * one set-based statement per batch: a plain insert of the batch's last version of each key
+ * when no stored row has one of its keys (a first load: no delete at all), else `MERGE INTO`
+ * by key; append without re-adding a version already stored; plain insert; and the cascade
+ * that removes a merged parent's stale child rows.
+ *
+ * `MERGE INTO` was measured against an anti-join delete + insert here (1M stored rows, a
+ * 10 000-row batch, 2 threads): 50–70 ms of CPU against 105–145 ms, so merges use it. No
+ * PRIMARY KEY constraints are needed (nor wanted: DuckDB cannot alter a constrained column's type).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ORDER_COLUMN } from "./stage.ts";
 import { ident, literal } from "./sql.ts";
-import { EXTRACTED_AT, LOAD_ID } from "./tables.ts";
+import { DELETED_AT, EXTRACTED_AT, LOAD_ID } from "./tables.ts";
 
 /** A staged batch and the stored table it goes into. */
 export interface WriteTarget {
@@ -42,18 +47,37 @@ async function changed(connection: DuckDBConnection, sql: string): Promise<numbe
   return Number(result.rowsChanged);
 }
 
-/** Upsert by `key`: returns the stored rows replaced (`updated`) and the rows written. */
-export async function upsert(connection: DuckDBConnection, target: WriteTarget, key: readonly string[], stamp: Stamp): Promise<{ updated: number; written: number }> {
-  const updated = await changed(
-    connection,
-    `DELETE FROM ${target.table} AS t WHERE EXISTS (SELECT 1 FROM ${ident(target.stage)} AS s WHERE ${matches("s", "t", key)})`,
+/** How many stored rows have one of the staged keys (0: the batch only brings new keys). */
+export async function storedMatches(connection: DuckDBConnection, target: WriteTarget, key: readonly string[]): Promise<number> {
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) FROM ${target.table} AS t WHERE EXISTS (SELECT 1 FROM ${ident(target.stage)} AS s WHERE ${matches("s", "t", key)})`,
   );
+  return Number(reader.getRows()[0]![0]);
+}
+
+function latest(key: readonly string[]): string {
   const partition = key.map((c) => `s.${ident(c)}`).join(", ");
-  const written = await changed(
+  return `QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${ident(ORDER_COLUMN)} DESC) = 1`;
+}
+
+/** Inserts the batch's last version of each key, deleting nothing (no stored row has these keys). Returns the rows written. */
+export async function insertLatest(connection: DuckDBConnection, target: WriteTarget, key: readonly string[], stamp: Stamp): Promise<number> {
+  return await changed(connection, insertSql(target, stamp, latest(key)));
+}
+
+/** Merges the batch's last version of each key into the stored rows by key (`MERGE INTO`); returns the rows written. */
+export async function mergeLatest(connection: DuckDBConnection, target: WriteTarget, key: readonly string[], stamp: Stamp): Promise<number> {
+  const columns = [...target.columns, EXTRACTED_AT, LOAD_ID, DELETED_AT];
+  const source = `SELECT ${target.columns.map((c) => `s.${ident(c)}`).join(", ")},
+    ${literal(stamp.extractedAt)}::TIMESTAMPTZ AS ${ident(EXTRACTED_AT)}, ${literal(stamp.loadId)} AS ${ident(LOAD_ID)},
+    NULL::TIMESTAMPTZ AS ${ident(DELETED_AT)}
+    FROM ${ident(target.stage)} AS s ${latest(key)}`;
+  return await changed(
     connection,
-    insertSql(target, stamp, `QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${ident(ORDER_COLUMN)} DESC) = 1`),
+    `MERGE INTO ${target.table} AS t USING (${source}) AS s ON ${matches("s", "t", key)}
+     WHEN MATCHED THEN UPDATE SET ${columns.map((c) => `${ident(c)} = s.${ident(c)}`).join(", ")}
+     WHEN NOT MATCHED THEN INSERT (${columns.map(ident).join(", ")}) VALUES (${columns.map((c) => `s.${ident(c)}`).join(", ")})`,
   );
-  return { updated, written };
 }
 
 /**

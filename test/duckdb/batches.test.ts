@@ -1,0 +1,155 @@
+/**
+ * The DuckDB write paths against the emulator: a first load only inserts (no stored row is
+ * replaced, no child row removed), a record met twice in one load ends as one row whether its
+ * two pages fall in one batch or in two, an incremental batch of several pages merges a changed
+ * order (its removed line item disappears), and a load killed between batches of several pages
+ * keeps the rows of whole batches with the state after them, so the rerun ends exactly-once.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/load.ts";
+import { loadEvents, readState } from "../../src/destinations/duckdb/index.ts";
+import type { LoadOptions, LoadSummary } from "../../src/destinations/duckdb/index.ts";
+import type { Emulator } from "../../src/emulator/index.ts";
+import { clientFor, sync } from "../../src/engine/sync.ts";
+import type { SyncEvent } from "../../src/engine/types.ts";
+import { killedLoad, runCli, tempDir as cliTempDir, writeFile } from "../support/cli.ts";
+import { emulatorWithConfig, FAST_RETRIES } from "../support/emulator.ts";
+import { query, tempDir } from "./fixtures.ts";
+
+const STREAMS = ["orders", "order_products", "order_shipping_addresses", "order_coupons"];
+
+async function count(path: string, sql: string): Promise<number> {
+  return Number((await query(path, sql))[0].n);
+}
+
+describe("write paths and batches (engine → DuckDB)", () => {
+  let emulator: Emulator;
+  let config: Config;
+  const tmp = tempDir();
+
+  beforeAll(async () => {
+    // Pages of 20 orders: every batch below spans several pages.
+    ({ emulator, config } = await emulatorWithConfig({ sizes: { orders: 240, customers: 30, products: 20 } }, { page_size: 20 }));
+  });
+  afterAll(async () => {
+    await emulator.close();
+    tmp.cleanup();
+  });
+
+  /** Loads the streams; `during` sees each event before the destination does, `onBatch` each commit. */
+  async function load(path: string, batchRows: number, during?: (event: SyncEvent) => void, onBatch?: LoadOptions["onBatch"]): Promise<LoadSummary> {
+    const client = clientFor(config, FAST_RETRIES);
+    const events = sync({ config, selection: { streams: STREAMS }, state: await readState(path), client });
+    async function* watched(): AsyncGenerator<SyncEvent> {
+      for await (const event of events) {
+        during?.(event);
+        yield event;
+      }
+    }
+    return await loadEvents(watched(), { path, batchRows, onBatch });
+  }
+
+  it("a first load only inserts: no stored row replaced, no child row removed, one transaction per batch of pages", async () => {
+    const path = tmp.file("first.duckdb");
+    const committed: number[] = [];
+    let pages = 0;
+    const summary = await load(path, 100, (event) => {
+      if (event.type === "batch" && event.rows.get("orders")?.length) pages++;
+    }, ({ rows }) => committed.push(rows));
+    for (const table of Object.values(summary.tables)) expect(table).toMatchObject({ updated: 0, removed: 0, skipped: 0 });
+    expect(summary.tables.orders.inserted).toBe(240);
+    // 12 or more pages of up to 20 orders, in batches of 100 orders.
+    expect(pages).toBeGreaterThanOrEqual(12);
+    expect(committed.filter((rows) => rows > 0).length).toBeLessThanOrEqual(Math.ceil(pages / 3));
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(240);
+  });
+
+  for (const [name, batchRows] of [["in one batch", 10_000], ["in two batches", 20]] as const) {
+    it(`a record met on two pages of one load ends as one row, its last version (${name})`, async () => {
+      const path = tmp.file(`twice-${batchRows}.duckdb`);
+      let moved: number | undefined;
+      const summary = await load(path, batchRows, (event) => {
+        if (moved !== undefined || event.type !== "batch") return;
+        const first = event.rows.get("orders")?.[0];
+        if (!first) return;
+        // Changed after its page was read: the seek on date_modified meets it again on the last page.
+        moved = Number(first.id);
+        emulator.store.updateOrder(moved, { staff_notes: "changed mid-load" });
+      });
+      expect(moved).toBeDefined();
+      expect(summary.streams.orders.records).toBe(241);
+      expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(240);
+      expect(await count(path, "SELECT count(DISTINCT id)::INTEGER AS n FROM bigcommerce.orders")).toBe(240);
+      expect(await query(path, `SELECT staff_notes FROM bigcommerce.orders WHERE id = ${moved}`)).toEqual([{ staff_notes: "changed mid-load" }]);
+      const lines = emulator.store.order(moved!)!.lines.length;
+      expect(await count(path, `SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products WHERE order_id = ${moved}`)).toBe(lines);
+      expect(await count(path, "SELECT count(*)::INTEGER AS n FROM (SELECT id, order_id FROM bigcommerce.order_products GROUP BY ALL HAVING count(*) > 1)")).toBe(0);
+    });
+  }
+
+  it("an incremental batch of several pages merges: a changed order's removed line item disappears, the others stay", async () => {
+    const path = tmp.file("merge.duckdb");
+    await load(path, 10_000);
+    const stored = await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products");
+    const target = emulator.store.orders.find((o) => o.lines.length >= 2 && o.lines.length <= 50 && !o.deleted)!;
+    const removed = target.lines.pop()!;
+    emulator.store.touchOrder(target.id);
+    // 59 more changed orders: the incremental read is 3 or more pages of 20.
+    const others = emulator.store.orders.filter((o) => o.id !== target.id && !o.deleted).slice(0, 59);
+    for (const o of others) emulator.store.touchOrder(o.id);
+    const committed: number[] = [];
+    let pages = 0;
+    const summary = await load(path, 10_000, (event) => {
+      if (event.type === "batch" && event.rows.get("orders")?.length) pages++;
+    }, ({ rows }) => committed.push(rows));
+    expect(summary.tables.orders.rows).toBeGreaterThanOrEqual(60);
+    expect(summary.tables.orders).toMatchObject({ updated: summary.tables.orders.rows, inserted: 0 });
+    expect(summary.tables.order_products.removed).toBe(1);
+    // Fewer transactions than pages (a schema change, e.g. a form field met on a later page, also ends a batch).
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(committed.filter((rows) => rows > 0).length).toBeLessThan(pages);
+    expect(await query(path, `SELECT id FROM bigcommerce.order_products WHERE order_id = ${target.id} AND id = ${removed.id}`)).toEqual([]);
+    expect(await count(path, `SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products WHERE order_id = ${target.id}`)).toBe(target.lines.length);
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products")).toBe(stored - 1);
+  });
+});
+
+describe("a load killed between batches of several pages (CLI, SIGKILL)", () => {
+  let emulator: Emulator;
+  let dir: string;
+  let configPath: string;
+  beforeAll(async () => {
+    let raw: Record<string, unknown>;
+    // 400 orders in pages of 25, batches of up to 100 orders (4 pages); a little latency so the kill lands mid-load.
+    ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 400, customers: 40, products: 30 }, latencyMs: 3 }, { page_size: 25, batch_rows: 100 }));
+    dir = cliTempDir("tap-bc-batches-");
+    configPath = writeFile(dir, "config.json", raw);
+  });
+  afterAll(() => emulator.close());
+
+  it("keeps the rows of whole batches with the state after them, and the rerun stores every order exactly once", async () => {
+    const args = (db: string) => ["load", "--config", configPath, "--duckdb", db, "--streams", STREAMS.join(",")];
+    const reference = join(dir, "reference.duckdb");
+    const before = emulator.log.count();
+    expect((await runCli(args(reference))).code).toBe(0);
+    const requests = emulator.log.count() - before;
+    const db = join(dir, "killed.duckdb");
+    // Orders pages come first, coupons as their orders are read: kill about halfway.
+    expect(await killedLoad(args(db), emulator, Math.ceil(requests / 2))).toBe("SIGKILL");
+    const kept = await count(db, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders");
+    expect(kept).toBeGreaterThan(25);
+    expect(kept).toBeLessThan(400);
+    // The stored bookmark is the last committed order's date_modified: state and rows committed together.
+    const state = await readState(db);
+    const [last] = await query(db, "SELECT strftime(max(date_modified), '%Y-%m-%dT%H:%M:%S') AS at FROM bigcommerce.orders");
+    expect(String(state.bookmarks.orders?.replication_key_value)).toContain(String(last.at));
+    const rerun = await runCli(args(db));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    for (const table of STREAMS) {
+      const sql = `SELECT count(*)::INTEGER AS n FROM bigcommerce.${table}`;
+      expect(await count(db, sql), table).toBe(await count(reference, sql));
+    }
+    expect(await count(db, "SELECT count(DISTINCT id)::INTEGER AS n FROM bigcommerce.orders")).toBe(400);
+  }, 180_000);
+});
