@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { exportTables } from "../destinations/duckdb/index.ts";
 import { InputError } from "../errors.ts";
+import { write } from "../log.ts";
 import { parseCommand } from "./args.ts";
 import { EXPORT } from "./specs.ts";
 
@@ -14,7 +15,9 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError(`export needs --format csv or --format parquet (got ${JSON.stringify(values.format ?? null)})`);
   }
   if (!values.out) throw new InputError("export needs --out DIR");
-  const files = await exportTables({ path: values.duckdb, schema: values.schema, format: values.format, outDir: values.out });
+  const files = await exportTables({
+    path: values.duckdb, schema: values.schema, format: values.format, outDir: values.out, waitForWriter: (message) => write("warn", message),
+  });
   for (const file of files) process.stdout.write(file + "\n");
   process.stderr.write(`exported ${files.length} tables to ${values.out}\n`);
   return 0;

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { openDatabase } from "../destinations/duckdb/connection.ts";
 import { DEFAULT_SCHEMA } from "../destinations/duckdb/types.ts";
+import { write } from "../log.ts";
 import { InputError } from "../errors.ts";
 import { redact } from "../log.ts";
 import { parseCommand } from "./args.ts";
@@ -20,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   if (!values.duckdb) throw new InputError("report needs --duckdb PATH");
   if (!values.out) throw new InputError("report needs --out FILE.html");
   if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file`);
-  const database = await openDatabase(values.duckdb, { readOnly: true });
+  const database = await openDatabase(values.duckdb, { readOnly: true, waitForWriter: (message) => write("warn", message) });
   let html: string;
   try {
     html = renderReport(await readReportData(database.connection, values.schema ?? DEFAULT_SCHEMA), basename(values.duckdb));

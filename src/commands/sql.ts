@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Database, openDatabase } from "../destinations/duckdb/connection.ts";
+import { write } from "../log.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
 import { parseCommand } from "./args.ts";
 import { SQL } from "./specs.ts";
@@ -117,7 +118,7 @@ export async function run(args: string[]): Promise<number> {
   const interactive = positionals.length === 0 && process.stdin.isTTY === true;
   const sql: string | undefined = positionals.length > 0 ? positionals[0] : interactive ? undefined : await readStdin();
   if (sql !== undefined && sql.trim() === "") throw new InputError("sql needs a QUERY (as an argument, on stdin, or typed at the prompt in a terminal)");
-  const database: Database = await openDatabase(values.duckdb, { readOnly: true });
+  const database: Database = await openDatabase(values.duckdb, { readOnly: true, waitForWriter: (message) => write("warn", message) });
   try {
     if (sql === undefined) return await prompt(database.connection, format as Format, values.duckdb);
     await runStatements(database.connection, sql, format as Format, process.stdout);

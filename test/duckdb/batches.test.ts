@@ -152,4 +152,18 @@ describe("a load killed between batches of several pages (CLI, SIGKILL)", () => 
     }
     expect(await count(db, "SELECT count(DISTINCT id)::INTEGER AS n FROM bigcommerce.orders")).toBe(400);
   }, 180_000);
+
+  it("a reader started during a load waits for it, saying which process writes, then answers", async () => {
+    const db = join(dir, "read-while-loading.duckdb");
+    const before = emulator.log.count();
+    const loading = runCli(["load", "--config", configPath, "--duckdb", db, "--streams", STREAMS.join(",")]);
+    // Twenty requests in, the load has the file open.
+    while (emulator.log.count() - before < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+    const reader = await runCli(["sql", "--duckdb", db, "select count(*) as n from bigcommerce.orders", "--format", "csv"]);
+    const loaded = await loading;
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(reader.code, reader.stderr).toBe(0);
+    expect(reader.stderr).toMatch(/a load \(PID \d+\) is writing .*read-while-loading\.duckdb; waiting…/);
+    expect(reader.stdout).toContain("400");
+  }, 180_000);
 });

@@ -121,7 +121,8 @@ describe("load through the CLI", () => {
   it("SIGKILL during a multi-page stream whose pages are not in cursor order, then a rerun, loses no record", async () => {
     // The store ignores `sort` on customers (their pages come in id order), and pages hold 10 customers.
     emulator.setFaults([{ kind: "ignore-param", param: "sort", match: "/v3/customers?", times: 1e9 }]);
-    const small = writeFile(dir, "small-pages.json", { ...JSON.parse(readFileSync(config, "utf8")), page_size: 10 });
+    // One page per batch: a kill can land between committed pages.
+    const small = writeFile(dir, "small-pages.json", { ...JSON.parse(readFileSync(config, "utf8")), page_size: 10, batch_rows: 10 });
     const args = (db: string) => ["load", "--config", small, "--duckdb", db, "--streams", "customers"];
     try {
       const reference = join(dir, "unsorted-reference.duckdb");

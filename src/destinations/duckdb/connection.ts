@@ -51,8 +51,24 @@ export interface DatabaseOptions {
   threads?: number;
 }
 
-/** Opens (or creates) a DuckDB file; `readOnly` refuses to create it and takes no write lock. */
-export async function openDatabase(path: string, options: { readOnly?: boolean } & DatabaseOptions = {}): Promise<Database> {
+/** How a file is opened. */
+export interface OpenOptions extends DatabaseOptions {
+  /** Read only: refuses to create the file and takes no write lock. */
+  readOnly?: boolean;
+  /**
+   * While another process (a load) holds the file's write lock, wait and retry instead of
+   * failing; told once, with the line to show (`a load (PID n) is writing FILE; waiting…`).
+   */
+  waitForWriter?: (message: string) => void;
+}
+
+/** DuckDB's error when another process holds the file's lock. */
+const LOCKED = /Could not set lock on file .*Conflicting lock is held in .*\(PID (\d+)\)/s;
+/** How often a waiting reader tries again. */
+const RETRY_MS = 500;
+
+/** Opens (or creates) a DuckDB file. */
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) throw new RuntimeFailure(`DuckDB file ${path} does not exist`);
   if (path !== ":memory:") refuseForeignFile(path);
   const settings: Record<string, string> = {};
@@ -61,14 +77,24 @@ export async function openDatabase(path: string, options: { readOnly?: boolean }
   if (path !== ":memory:") settings.temp_directory = `${path}.tmp`;
   const instance = await DuckDBInstance.create(":memory:", settings);
   const connection = await instance.connect();
-  if (path !== ":memory:") {
+  let told = false;
+  while (path !== ":memory:") {
     try {
       await connection.run(`ATTACH ${literal(path)} AS ${CATALOG}${options.readOnly ? " (READ_ONLY)" : ""}`);
       await connection.run(`USE ${CATALOG}`);
+      break;
     } catch (error) {
+      const message = (error as Error).message;
+      const locked = LOCKED.exec(message);
+      if (locked && options.waitForWriter) {
+        if (!told) options.waitForWriter(`a load (PID ${locked[1]}) is writing ${path}; waiting…`);
+        told = true;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        continue;
+      }
       connection.closeSync();
       instance.closeSync();
-      throw new RuntimeFailure(`cannot open DuckDB file ${path}: ${(error as Error).message}`, { cause: error });
+      throw new RuntimeFailure(`cannot open DuckDB file ${path}: ${message}`, { cause: error });
     }
   }
   await connection.run("SET TimeZone = 'UTC'");

@@ -22,11 +22,13 @@ export interface ExportOptions {
   outDir: string;
   /** Only these tables (default: all but `_state`). */
   tables?: string[];
+  /** Wait while a load holds the file (see `OpenOptions.waitForWriter`) instead of failing. */
+  waitForWriter?: (message: string) => void;
 }
 
 /** Writes one file per table of the schema; returns the files written. */
 export async function exportTables(options: ExportOptions): Promise<string[]> {
-  const db = await openDatabase(options.path, { readOnly: true });
+  const db = await openDatabase(options.path, { readOnly: true, waitForWriter: options.waitForWriter });
   try {
     return await exportWith(db.connection, options);
   } finally {

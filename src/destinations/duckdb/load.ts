@@ -101,7 +101,19 @@ export class LoadRun {
     await startLoad(this.connection, this.schema, this.loadId, this.#started.toISOString(), this.options.metadata);
     try {
       await this.#upgrade();
-      for await (const event of events) await this.#handle(event);
+      const iterator = events[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<SyncEvent>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          // The source failed: the pages gathered so far are complete, with the state after them.
+          await this.#flush().catch(() => {});
+          throw error;
+        }
+        if (next.done) break;
+        await this.#handle(next.value);
+      }
       await this.#flush();
       await this.#finish();
       this.#analytics = await refreshAnalytics(this.connection, this.schema);
