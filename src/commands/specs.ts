@@ -172,6 +172,7 @@ export const EMULATOR = define({
     "window-ms": { type: "string", value: "MS", help: "rate-limit window (default 30000)" },
     "latency-ms": { type: "string", value: "BASE[,PER_ROW]", help: "delay before every answer, and per record it lists, in ms (default 0)" },
     "no-rate-limit": { type: "boolean", help: "no quota and no X-Rate-Limit-* headers" },
+    "changed-orders": { type: "string", value: "N", help: "N orders (spread over the ids) modified after the generated history, as if changed since a load" },
   },
   examples: ["emulator --port 8080 --orders 5000", "emulator --latency-ms 200,4 --quota 150 --window-ms 3000"],
   notes: ["Runs until SIGINT/SIGTERM."],

@@ -6,6 +6,8 @@ import process from "node:process";
 import { parseCommand } from "../commands/args.ts";
 import { EMULATOR } from "../commands/specs.ts";
 import { InputError } from "../errors.ts";
+import { FIRST_ORDER_ID } from "./data/gen-orders.ts";
+import type { EmulatorStore } from "./data/store.ts";
 import { startEmulator } from "./index.ts";
 
 const COUNT_FLAGS = ["orders", "customers", "products", "brands", "categories", "coupons"] as const;
@@ -30,6 +32,13 @@ function nonNegative(name: string, value: string): number {
   return Number(value);
 }
 
+/** Modifies `count` orders spread evenly over the ids, one clock second apart after the generated history. */
+function changeOrders(store: EmulatorStore, count: number): void {
+  const total = store.orderTable.length;
+  if (count > total) throw new InputError(`--changed-orders ${count} is more than the store's ${total} orders`);
+  for (let k = 0; k < count; k++) store.touchOrder(FIRST_ORDER_ID + Math.floor((k * total) / count));
+}
+
 /** Runs the emulator command; resolves to the exit code once a signal stops it. */
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(EMULATOR, argv);
@@ -52,6 +61,8 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     rateLimit: values["no-rate-limit"] ? false : { quota: integer("quota", str("quota"), 1), windowMs: integer("window-ms", str("window-ms"), 1) },
     ...latency(str("latency-ms")),
   });
+  const changed = integer("changed-orders", str("changed-orders"));
+  if (changed !== undefined) changeOrders(emulator.store, changed);
   process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
   return await new Promise<number>((resolve) => {
     const stop = () => {
