@@ -62,7 +62,14 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     ...latency(str("latency-ms")),
   });
   const changed = integer("changed-orders", str("changed-orders"));
-  if (changed !== undefined) changeOrders(emulator.store, changed);
+  if (changed !== undefined) {
+    try {
+      changeOrders(emulator.store, changed);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
   process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
   return await new Promise<number>((resolve) => {
     const stop = () => {

@@ -12,7 +12,7 @@ describe("runEmulatorCommand", () => {
       lines.push(String(chunk));
       return true;
     }) as typeof process.stdout.write);
-    const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000", "--latency-ms", "0,1.5"]);
+    const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000", "--latency-ms", "0,1.5", "--changed-orders", "3"]);
     await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
     expect(lines[0]!.endsWith("\n")).toBe(true);
     const ready = JSON.parse(lines[0]!);
@@ -26,6 +26,9 @@ describe("runEmulatorCommand", () => {
     expect(await res.json()).toHaveLength(12);
     expect(res.headers.get("x-rate-limit-requests-quota")).toBe("5");
     expect(res.headers.get("x-rate-limit-time-window-ms")).toBe("1000");
+    // --changed-orders 3: three orders modified after the generated history (which ends 2025-06-01).
+    const changed = await fetch(`${ready.api_url}/stores/clitest/v2/orders/count?min_date_modified=2025-06-01T00:00:01Z`, { headers: { "X-Auth-Token": "tok" } });
+    expect((await changed.json()).count).toBe(3);
     process.emit("SIGTERM");
     await expect(done).resolves.toBe(0);
     await expect(fetch(`${ready.api_url}/stores/clitest/v2/orders`)).rejects.toThrow();
@@ -37,5 +40,6 @@ describe("runEmulatorCommand", () => {
     await expect(runEmulatorCommand(["--store-hash", "Bad-Hash"])).rejects.toMatchObject({ exitCode: 2 });
     await expect(runEmulatorCommand(["--latency-ms", "200,four"])).rejects.toMatchObject({ exitCode: 2, message: /--latency-ms/ });
     await expect(runEmulatorCommand(["--latency-ms", "1,2,3"])).rejects.toMatchObject({ exitCode: 2, message: /BASE,PER_ROW/ });
+    await expect(runEmulatorCommand(["--orders", "5", "--changed-orders", "6"])).rejects.toMatchObject({ exitCode: 2, message: /--changed-orders 6/ });
   });
 });
