@@ -55,6 +55,11 @@ async function singer(args: string[]): Promise<number> {
     return code;
   }
   log(`done: ${total} records in ${summary.records.size} tables, ${summary.requests} requests`);
+  const missing = summary.skipped.filter((s) => s.fails);
+  if (missing.length > 0) {
+    writeFailure(`partial sync: ${missing.map((s) => s.reason).join("; ")}`, { exit_code: 1, records: total });
+    return 1;
+  }
   return 0;
 }
 

@@ -107,6 +107,10 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal" | "prog
     writeFailure(`interrupted: ${rows} rows committed; run again to resume`, { exit_code: interrupted.exitCode, rows, load_id: result.loadId });
     return interrupted.exitCode;
   }
+  if (result.status === "partial") {
+    writeFailure(`partial load: ${result.error}`, { exit_code: 1, load_id: result.loadId });
+    return 1;
+  }
   process.stdout.write(queryHint(request.path, result));
   return 0;
 }

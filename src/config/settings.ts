@@ -143,6 +143,13 @@ const DEFINED = [
     max: 50,
   },
   {
+    name: "skip_streams_without_scope",
+    kind: "boolean",
+    label: "Skip streams without scope",
+    description: "A stream you named (catalog or --streams) that the token lacks the OAuth scope for is skipped with a warning instead of failing the run (exit 1) after the other streams.",
+    value: false,
+  },
+  {
     name: "reconcile_max_fraction",
     kind: "number",
     label: "Reconcile: most rows marked deleted",

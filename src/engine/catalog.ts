@@ -228,7 +228,7 @@ function replicationOf(
 
 /** The streams selected when no catalog is given: those selected by default. */
 export function defaultSelection(registry: readonly StreamDefinition[] = defaultRegistry): Selection {
-  return { streams: registry.filter((s) => s.selectedByDefault).map((s) => s.name) };
+  return { streams: registry.filter((s) => s.selectedByDefault).map((s) => s.name), named: new Set() };
 }
 
 /** A selection from stream names (`--streams a,b`), checked against the registry. */
@@ -241,7 +241,7 @@ export function selectionOf(names: string[], registry: readonly StreamDefinition
       );
     }
   }
-  return { streams: names };
+  return { streams: names, named: new Set(names) };
 }
 
 /** Notes a discovered store-specific field (`{ path, name }` metadata) of a stream that declares that path. */
@@ -269,6 +269,7 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
     for (const table of tablesOf(planStream(stream, { maxNestingDepth: 10 }))) tableNames.set(table.name, { stream, table });
   }
   const streams: string[] = [];
+  const named = new Set<string>();
   const excludedFields = new Map<string, Set<string>>();
   const fullTable = new Set<string>();
   const excludedTables = new Set<string>();
@@ -289,6 +290,7 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
       continue;
     }
     if (isStreamTable) streams.push(known.stream.name);
+    if (isStreamTable && top[META.selected] === true) named.add(known.stream.name);
     if (replicationOf(entry, top, known, source) === "FULL_TABLE" && known.stream.cursor && isStreamTable) {
       fullTable.add(known.stream.name);
     }
@@ -312,5 +314,5 @@ export function selectionFromCatalog(input: unknown, source: string, registry: r
   for (const [name, { stream, table }] of tableNames) {
     if (table.name !== stream.name && !streams.includes(stream.name)) excludedTables.add(name);
   }
-  return { streams, excludedFields, fullTable, excludedTables, storeFields };
+  return { streams, named, excludedFields, fullTable, excludedTables, storeFields };
 }

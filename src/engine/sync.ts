@@ -38,6 +38,8 @@ import type {
 export interface Selection {
   /** Stream names to emit. */
   streams: string[];
+  /** The streams the user named (a catalog's `selected`, `--streams`): a missing scope fails the run for them. */
+  named?: Set<string>;
   /** Per table, the columns to leave out (deselected fields). */
   excludedFields?: Map<string, Set<string>>;
   /** Streams forced to full-table replication (catalog `replication-method: FULL_TABLE`). */
@@ -323,7 +325,7 @@ class StreamRun {
         this.log(`warning: ${stream.name}: ${error.message}`);
       } else {
         if (!(error instanceof ScopeError)) throw error;
-        yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error) };
+        yield { type: "stream-skipped", stream: stream.name, reason: this.#scopeMessage(stream, error), fails: this.#failsWithoutScope(stream.name) };
         return;
       }
     }
@@ -498,7 +500,7 @@ class StreamRun {
   }
 
   *#batch(sink: FlattenSink): Generator<SyncEvent> {
-    for (const reason of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: reason.stream, reason: reason.message };
+    for (const notice of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: notice.stream, reason: notice.message, fails: notice.fails };
     for (const plan of sink.evolved) yield* this.#announce(plan);
     for (const table of this.options.selection.excludedTables ?? []) sink.rows.delete(table);
     const excluded = this.options.selection.excludedFields;
@@ -509,6 +511,11 @@ class StreamRun {
       }
     }
     yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state: cloneState(this.state) };
+  }
+
+  /** A named stream without its scope fails the run (after the others), unless `skip_streams_without_scope`. */
+  #failsWithoutScope(name: string): boolean {
+    return !!this.options.selection.named?.has(name) && !this.options.config.skip_streams_without_scope;
   }
 
   #scopeMessage(stream: StreamDefinition, error: ScopeError): string {
@@ -635,7 +642,7 @@ class StreamRun {
   }
 
   readonly #skippedChildren = new Set<string>();
-  readonly #skipNotices: { stream: string; message: string }[] = [];
+  readonly #skipNotices: { stream: string; message: string; fails: boolean }[] = [];
 
   async #readSubresource(
     child: ChildRun,
@@ -663,7 +670,7 @@ class StreamRun {
       if (!(error instanceof ScopeError)) throw error;
       if (this.#skippedChildren.has(child.stream.name)) return;
       this.#skippedChildren.add(child.stream.name);
-      this.#skipNotices.push({ stream: child.stream.name, message: this.#scopeMessage(child.stream, error) });
+      this.#skipNotices.push({ stream: child.stream.name, message: this.#scopeMessage(child.stream, error), fails: this.#failsWithoutScope(child.stream.name) });
     }
   }
 }

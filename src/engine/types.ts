@@ -383,4 +383,10 @@ export type SyncEvent =
     children?: Record<string, { records: number; requests: number }>;
   }
   /** A stream skipped without failing the run (e.g. the token lacks its scope). */
-  | { type: "stream-skipped"; stream: string; reason: string };
+  | {
+    type: "stream-skipped";
+    stream: string;
+    reason: string;
+    /** The user named the stream (and `skip_streams_without_scope` is off): the run fails (exit 1) once the other streams are done. */
+    fails: boolean;
+  };

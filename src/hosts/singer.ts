@@ -15,7 +15,8 @@ import type { Progress } from "../progress.ts";
 export interface SingerSummary {
   records: Map<string, number>;
   requests: number;
-  skipped: { stream: string; reason: string }[];
+  /** Streams skipped for a missing scope; `fails`: the user named it, so the run fails (exit 1). */
+  skipped: { stream: string; reason: string; fails: boolean }[];
   state: State | undefined;
   /** Set when SIGINT/SIGTERM stopped the sync (the last STATE written covers every record written). */
   interrupted?: Interrupted;
@@ -72,7 +73,7 @@ export async function singerSync(
         options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests${childrenSummary(event.children)}`);
         break;
       case "stream-skipped":
-        summary.skipped.push({ stream: event.stream, reason: event.reason });
+        summary.skipped.push({ stream: event.stream, reason: event.reason, fails: event.fails });
         options.log(`warning: ${event.reason}`);
         break;
     }

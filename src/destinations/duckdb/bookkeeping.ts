@@ -58,7 +58,7 @@ export async function saveState(connection: DuckDBConnection, schema: string, st
  * read is committed and counted).
  */
 export interface LoadRecord {
-  status: "running" | "success" | "failed" | "interrupted";
+  status: "running" | "success" | "partial" | "failed" | "interrupted";
   streams: unknown;
   tables: unknown;
   rows: number;

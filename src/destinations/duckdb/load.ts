@@ -69,6 +69,8 @@ export class LoadRun {
   /** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
   #pending: { stream: string; stages: Map<TableInfo, Stage>; state: State; records: number; started: number } | undefined;
   #root: string | undefined;
+  /** Why named streams were skipped (a missing scope): the load ends `partial`. */
+  readonly #failedSkips: string[] = [];
   #state: State;
   readonly #initial: State;
   #stages = 0;
@@ -129,7 +131,8 @@ export class LoadRun {
       await this.#record(outcome, message).catch(() => {});
       throw error;
     }
-    return await this.#record("success");
+    const missing = this.#failedSkips;
+    return missing.length === 0 ? await this.#record("success") : await this.#record("partial", missing.join("; "));
   }
 
   /**
@@ -173,6 +176,7 @@ export class LoadRun {
         return;
       }
       case "stream-skipped":
+        if (event.fails) this.#failedSkips.push(event.reason);
         this.#skipped.add(event.stream);
         Object.assign(this.#stream(event.stream), { status: "skipped", reason: event.reason });
         return await this.#abandonReplace(event.stream);

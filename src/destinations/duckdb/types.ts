@@ -83,7 +83,8 @@ export interface LoadSummary {
   loadId: string;
   schema: string;
   /** `interrupted`: stopped by SIGINT/SIGTERM after committing what was read (counts below). */
-  status: "success" | "failed" | "interrupted";
+  /** `partial`: every stream was committed except those the user named that the token lacks the scope for (`error` names them). */
+  status: "success" | "partial" | "failed" | "interrupted";
   startedAt: string;
   endedAt: string;
   durationMs: number;
