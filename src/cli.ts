@@ -122,12 +122,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Runs `main` and exits with its code once stdout has drained. */
+/** Runs `main` and exits with its code once everything written to stdout and stderr has been handed over. */
 export async function runAndExit(argv: string[]): Promise<void> {
   const code = await main(argv);
   process.exitCode = code;
-  if (code !== 0 || !process.stdout.writableNeedDrain) process.exit(code);
-  process.stdout.once("drain", () => process.exit(code));
+  // Everything written must reach the reader first: a slow pipe still holds queued output
+  // (below the high-water mark, so no 'drain' is due) that process.exit would drop.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the stream has failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
 if ((import.meta as ImportMeta & { main?: boolean }).main) await runAndExit(process.argv.slice(2));

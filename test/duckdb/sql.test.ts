@@ -4,7 +4,7 @@
  * each format against the same figures read straight from the file, statements from stdin and
  * from the interactive prompt on a real terminal, the load summary's hint, and bad input.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, NODE, runCli, tempDir, writeFile } from "../support/cli.ts";
@@ -60,6 +60,26 @@ describe("sql", () => {
     expect(JSON.parse(result.stdout)).toEqual(expected);
     const empty = await sql("--format", "json", "select 1 as x where false");
     expect(JSON.parse(empty.stdout)).toEqual([]);
+  });
+
+  it("hands over all its output to a reader that reads slowly (nothing still queued is dropped at exit)", async () => {
+    // ~480 KB of JSON read 4 KB at a time: at exit the process often still holds a queued tail.
+    for (let run = 0; run < 4; run++) {
+      const child = spawn(NODE, [BIN, "sql", "--duckdb", db, "--format", "json", "select range as n, repeat('x', 100) as s from range(4000)"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let closed = false;
+      child.once("close", () => (closed = true));
+      child.stdout.on("readable", () => {});
+      const parts: Buffer[] = [];
+      for (;;) {
+        const chunk = (child.stdout.read(4096) ?? child.stdout.read()) as Buffer | null;
+        if (chunk) parts.push(chunk);
+        else if (closed) break;
+        await new Promise((resolve) => setTimeout(resolve, 4));
+      }
+      expect((JSON.parse(Buffer.concat(parts).toString("utf8")) as unknown[]).length, `run ${run}`).toBe(4000);
+    }
   });
 
   it("reads the statements from stdin when no query is given", async () => {
