@@ -173,8 +173,12 @@ export class Progress {
       const of = total === undefined ? "" : `/${number(total)}`;
       return `${p.stream} ${number(p.records)}${of} (${number(Math.round(rate))}/s${eta === undefined ? "" : `, ETA ${duration(eta)}`})`;
     });
-    if (parts.length === 0) return;
-    this.#status = `${parts.join(" · ")} · ${number(this.requests())} requests`.slice(0, (process.stderr.columns ?? 120) - 1);
+    if (parts.length === 0) {
+      if (this.#status) process.stderr.write("\r\x1b[K");
+      this.#status = "";
+      return;
+    }
+    this.#status = `${parts.join(" · ")} · ${number(this.requests())} requests`.slice(0, (process.stderr.columns || 120) - 1);
     process.stderr.write(`\r\x1b[K${this.#status}`);
   }
 }
