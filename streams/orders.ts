@@ -46,6 +46,7 @@ export default defineStreams([
     scope: ORDERS_SCOPE,
     schema: orders,
     exclude: ["consignments", "fees"],
+    archived: { params: { is_deleted: "true" }, field: "is_deleted" },
     storeFields: [{
       // Checkout address form fields of the billing address, one column each.
       path: "billing_address.form_fields",

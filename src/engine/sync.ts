@@ -5,7 +5,7 @@
  * per page with the state that covers it.
  */
 import type { Config } from "../config/load.ts";
-import { InputError } from "../errors.ts";
+import { InputError, RuntimeFailure } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
@@ -329,6 +329,8 @@ class StreamRun {
         return;
       }
     }
+    // Archived records (BigCommerce's deleted orders) modified since the bookmark, emitted with their flag set.
+    if (stream.archived && cursor && readFrom !== undefined && this.#track?.saved !== undefined) yield* this.#readArchived(stream, cursor, readFrom);
     // Otherwise the bookmarks move only once the read is complete.
     if (cursor) this.#saveTracks(cursor);
     for (const child of this.#children) {
@@ -340,6 +342,36 @@ class StreamRun {
     }
     const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
     yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children };
+  }
+
+  /** The archived records of `stream.archived` modified since `from`; a list that rejects or ignores the ask only warns. */
+  async *#readArchived(stream: RootStream, cursor: CursorSpec, from: string): AsyncGenerator<SyncEvent> {
+    const rule = stream.archived!;
+    const ask = Object.entries(rule.params).map(([k, v]) => `${k}=${v}`).join("&");
+    const params = { ...this.#parentParams(undefined), ...rule.params, [cursor.filter]: filterValue(from) };
+    const fallback = "archived records are not read this run (load --reconcile-deletes marks the rows the store no longer lists)";
+    try {
+      const pages = readPages(this.#listClient(stream), {
+        stream: stream.name,
+        api: stream.api,
+        path: stream.path,
+        style: stream.pagination,
+        pageSize: pageSizeOf(stream, this.options.config.page_size),
+        params,
+      });
+      for await (const page of pages) {
+        if (page.some((record) => record[rule.field] !== true)) {
+          this.log(`warning: ${stream.name}: the list ignored ${ask} (it answered records not archived); ${fallback}`);
+          return;
+        }
+        const sink = newSink();
+        await this.#processPage(page, sink);
+        yield* this.#batch(sink);
+      }
+    } catch (error) {
+      if (!(error instanceof RuntimeFailure) || error instanceof ScopeError || !/HTTP 4\d\d/.test(error.message)) throw error;
+      this.log(`warning: ${stream.name}: the list rejected ${ask} (${error.message}); ${fallback}`);
+    }
   }
 
   /**

@@ -173,6 +173,13 @@ export interface RootStreamEntry extends StreamEntryBase {
    * ends with what it read, instead of failing the run.
    */
   bestEffort?: boolean;
+  /**
+   * Archived (deleted) records the list leaves out unless asked with `params` (orders: `is_deleted=true`, used
+   * by BigCommerce integrations but absent from the spec copy: an assumption). Each incremental run also reads
+   * those modified since the bookmark and emits them with `field` true. A list that rejects the parameter
+   * (4xx) or ignores it is a warning, not a failure.
+   */
+  archived?: { params: Record<string, string>; field: string };
   /** Query parameters that ask for ids only, for delete reconciliation (e.g. `include_fields=id`). */
   idsOnlyParams?: Record<string, string>;
   /**
@@ -196,6 +203,7 @@ export interface ChildStreamEntry extends StreamEntryBase {
   rowsAt?: never;
   pageSize?: never;
   bestEffort?: never;
+  archived?: never;
 }
 
 /** A registry entry as written, defaults left out. */

@@ -119,7 +119,7 @@ describe("a state written by the first release", () => {
     emulator.log.clear();
     const resumed = await singer(["orders", "order_products"], old);
     expect(resumed.records).toEqual({});
-    expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
+    expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted !== "true").length).toBe(1); // the live list (archived orders are one more request)
     expect(resumed.state.version).toBe(STATE_VERSION);
     expect(resumed.state.bookmarks.order_products).toEqual(resumed.state.bookmarks.orders);
   });

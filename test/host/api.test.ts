@@ -71,7 +71,7 @@ describe("createSource", () => {
     const second = await readAll(source.batches({ streams: ["orders", "order_products"], state: first.state }));
     expect(second.rows.get("orders")!.map((o) => o.id).sort()).toEqual(touched.sort());
     expect(second.rows.get("order_products")!.every((p) => touched.includes(p.order_id as number))).toBe(true);
-    expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
+    expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted !== "true").length).toBe(1); // the live list (archived orders are one more request)
     expect(Date.parse(second.state.bookmarks.orders.replication_key_value!)).toBeGreaterThan(
       Date.parse(first.state.bookmarks.orders.replication_key_value!),
     );
@@ -137,7 +137,7 @@ describe("the DuckDB destination, from the package entry", () => {
     const second = await loadEvents(source.events({ streams, state: saved }), { path });
     expect(second.tables.orders.updated).toBe(1);
     expect(second.tables.orders.inserted).toBe(0);
-    expect(emulator.log.count({ endpoint: "GET /v2/orders" })).toBe(1);
+    expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted !== "true").length).toBe(1); // the live list (archived orders are one more request)
     const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
     const connection = await instance.connect();
     try {

@@ -97,7 +97,7 @@ describe("the second run, from the saved state", () => {
   });
 
   it("asks the API only for records modified since the bookmarks", () => {
-    const orderLists = second.requests.filter((r) => r.endpoint === "GET /v2/orders");
+    const orderLists = second.requests.filter((r) => r.endpoint === "GET /v2/orders" && r.query?.is_deleted !== "true");
     expect(orderLists).toHaveLength(1);
     expect(orderLists[0].query.min_date_modified).toBe(bookmarksAfterFirst.orders.replication_key_value.replace(".000Z", "Z"));
     const customerLists = second.requests.filter((r) => r.endpoint === "GET /v3/customers");
@@ -106,7 +106,8 @@ describe("the second run, from the saved state", () => {
     expect(Date.parse(customerLists[0].query["date_modified:min"])).toBe(Date.parse(bookmarksAfterFirst.customers.replication_key_value) - 1000);
     const endpoints = new Set(second.requests.map((r) => r.endpoint));
     for (const endpoint of endpoints) expect(["GET /v2/store", "GET /v2/orders", "GET /v2/orders/{id}/products", "GET /v3/customers"]).toContain(endpoint);
-    expect(second.requests.length).toBeLessThan(first.requests.length);
+    // (the second run also asks once for the orders archived since the bookmark)
+    expect(second.requests.filter((r) => r.query?.is_deleted !== "true").length).toBeLessThan(first.requests.length);
   });
 
   it("moves the bookmarks forward", () => {

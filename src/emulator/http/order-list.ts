@@ -100,7 +100,9 @@ export class OrderList {
       tests.delete(max);
     }
     const deleted = table.deleted;
-    return new OrderList(table, order, lo, hi, dir === "desc", [(i) => deleted[i] === 0, ...tests.values()], orderTests);
+    // Archived orders are left out unless asked for with `is_deleted=true` (then only they are listed).
+    const archived = q.get("is_deleted") === "true" ? 1 : 0;
+    return new OrderList(table, order, lo, hi, dir === "desc", [(i) => deleted[i] === archived, ...tests.values()], orderTests);
   }
 
   /** Calls `visit` with each selected position in list order until it returns false. */
