@@ -45,6 +45,13 @@ export default defineStreams([
     channelFilter: "channel_id",
     scope: ORDERS_SCOPE,
     schema: orders,
+    // The list carries no total: a full read is checked against orders/count, status by status.
+    count: {
+      api: "v2",
+      path: "orders/count",
+      total: "count",
+      groups: { at: "statuses", id: "id", name: "name", count: "count", field: "status_id", filter: "status_id" },
+    },
     exclude: ["consignments", "fees"],
     archived: { params: { is_deleted: "true" }, field: "is_deleted" },
     storeFields: [{
@@ -75,7 +82,14 @@ export default defineStreams([
       source: {
         kind: "inline",
         paths: LINE_ITEM_PATHS,
-        fallback: { marker: "__warning__", api: "v2", path: "orders/{id}/products", pagination: "v2-page" },
+        // Cut at 50 per consignment (__warning__), or missing: items_total counts items, the sum of quantities.
+        fallback: {
+          marker: "__warning__",
+          expect: { count: "items_total", sum: "quantity" },
+          api: "v2",
+          path: "orders/{id}/products",
+          pagination: "v2-page",
+        },
       },
     },
   },
@@ -89,7 +103,13 @@ export default defineStreams([
       stream: "orders",
       keys: { order_id: "id" },
       parentParams: INLINE_CONSIGNMENTS,
-      source: { kind: "inline", paths: ["consignments.shipping[]"], omit: ["line_items", "__warning__"] },
+      source: {
+        kind: "inline",
+        paths: ["consignments.shipping[]"],
+        omit: ["line_items", "__warning__"],
+        // No consignments block, or fewer shipping consignments than the order counts: read them on their own.
+        fallback: { expect: { count: "shipping_address_count" }, api: "v2", path: "orders/{id}/shipping_addresses", pagination: "v2-page" },
+      },
     },
   },
   {

@@ -183,6 +183,7 @@ export function summaryTable(result: LoadResult): string {
   const streams = Object.entries(result.streams);
   for (const [name, s] of streams) {
     lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}${s.reason ? `: ${s.reason}` : ""}`}`);
+    for (const difference of s.differences ?? []) lines.push(`${"".padEnd(width)}  note: ${difference}`);
   }
   for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
   if (result.analytics) lines.push("", analyticsLine(result.analytics));

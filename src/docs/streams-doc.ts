@@ -22,17 +22,21 @@ export function requestCost(stream: StreamDefinition): string {
   if (!stream.parent) {
     if (stream.pagination === "single") return "1 request";
     const page = `1 request per page of up to ${stream.pageSize ?? 250} records`;
-    if (!seeksOnCursor(stream)) return page;
+    const counted = stream.count ? `, +2 requests to ${stream.count.api} \`/${stream.count.path}\` (the count the read is checked against)` : "";
+    if (!seeksOnCursor(stream)) return page + counted;
     const cut = canCutWindows(stream)
       ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (+2 requests to size them, about one short page per window)`
       : "";
-    return `${page} (read by seeking on the cursor)${cut}`;
+    return `${page} (read by seeking on the cursor)${cut}${counted}`;
   }
   const source = stream.parent.source;
   if (source.kind === "inline") {
-    const fallback = source.fallback
-      ? `; +1 request per ${source.fallback.path} page for a ${stream.parent.stream} record whose inline rows carry \`${source.fallback.marker}\` (more than 50 line items)`
-      : "";
+    const f = source.fallback;
+    const why = f && [
+      f.marker ? `carry \`${f.marker}\` (cut short by the API)` : undefined,
+      f.expect ? `fall short of the ${stream.parent.stream} record's \`${f.expect.count}\`${f.expect.sum ? ` (summing \`${f.expect.sum}\`)` : ""}` : undefined,
+    ].filter(Boolean).join(" or ");
+    const fallback = f ? `; +1 request per ${f.path} page for a ${stream.parent.stream} record whose inline rows ${why}` : "";
     return `0 extra requests: inline in the ${stream.parent.stream} pages${fallback}`;
   }
   const parent = stream.parent.stream;

@@ -8,6 +8,7 @@ import { EMULATOR } from "../commands/specs.ts";
 import { InputError } from "../errors.ts";
 import { FIRST_ORDER_ID } from "./data/gen-orders.ts";
 import type { EmulatorStore } from "./data/store.ts";
+import { misbehaviourRule } from "./http/misbehave.ts";
 import { startEmulator } from "./index.ts";
 
 const COUNT_FLAGS = ["orders", "customers", "products", "brands", "categories", "coupons"] as const;
@@ -50,6 +51,13 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     const n = integer(flag, str(flag));
     if (n !== undefined) sizes[flag] = n;
   }
+  const faults = ((values.misbehave ?? []) as string[]).map((spec) => {
+    try {
+      return misbehaviourRule(spec);
+    } catch (error) {
+      throw new InputError(`--misbehave: ${(error as Error).message}`);
+    }
+  });
   const seedText = str("seed");
   const emulator = await startEmulator({
     port: integer("port", str("port")) ?? 0,
@@ -60,6 +68,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     sizes,
     rateLimit: values["no-rate-limit"] ? false : { quota: integer("quota", str("quota"), 1), windowMs: integer("window-ms", str("window-ms"), 1) },
     ...latency(str("latency-ms")),
+    faults,
   });
   const changed = integer("changed-orders", str("changed-orders"));
   if (changed !== undefined) {

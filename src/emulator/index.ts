@@ -19,6 +19,7 @@ export { createStore, EmulatorStore, type At, type FieldValue, type ResourceName
 export { DEFAULT_SIZES, type StoreSizes } from "./data/generate.ts";
 export { REFERENCE_DATE } from "./data/gen-common.ts";
 export type { FaultRule, FaultScope } from "./http/faults.ts";
+export { misbehaviourRule, NAMED_MISBEHAVIOURS } from "./http/misbehave.ts";
 export { endpointOf, type LogEntry, type LogFilter, RequestLog } from "./http/log.ts";
 export { DEFAULT_QUOTA, DEFAULT_WINDOW_MS, type RateLimitOptions } from "./http/rate-limit.ts";
 export { runEmulatorCommand } from "./cli.ts";
@@ -59,6 +60,8 @@ export interface EmulatorOptions {
   scopes?: readonly string[];
   /** Serve this store instead of generating one. */
   store?: EmulatorStore;
+  /** The fault plan to start with (see `setFaults`); standing misbehaviours have `times: Infinity`. */
+  faults?: readonly FaultRule[];
 }
 
 /** A running emulator. */
@@ -98,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accessToken: options.accessToken ?? DEFAULT_ACCESS_TOKEN,
     scopes: options.scopes ? new Set(options.scopes) : null,
     rateLimiter: new RateLimiter(options.rateLimit ?? {}),
-    faults: new Faults(),
+    faults: Faults.of(options.faults ?? []),
     log: new RequestLog(),
     latencyMs: options.latencyMs ?? 0,
     latencyPerRowMs: options.latencyPerRowMs ?? 0,

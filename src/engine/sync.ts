@@ -10,7 +10,8 @@ import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
-import { filterTimestamp as filterValue, type ListClient, readPages, seeksOnCursor } from "./paginate.ts";
+import { compareCounts, type Counts, readCounts, shortfallError, Tally } from "./count-check.ts";
+import { filterTimestamp as filterValue, type ListClient, type ListRequest, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
@@ -22,7 +23,9 @@ import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from ".
 import type { StoreFieldNames } from "./store-fields.ts";
 import type {
   ChildStream,
+  CountCheck,
   CursorSpec,
+  InlineFallback,
   PaginationStyle,
   ParentCondition,
   RootStream,
@@ -143,6 +146,14 @@ const STREAMS_AT_ONCE = 4;
 /** Batches a stream may read ahead of the consumer (each is one page with its children). */
 const PAGES_AHEAD = 3;
 
+/** A count check under way: the count before the read, and what the read brought. */
+interface PendingCount {
+  rule: CountCheck;
+  params: Record<string, string | number>;
+  before: Counts;
+  tally: Tally;
+}
+
 /** One child stream as read during its parent's run. */
 interface ChildRun {
   stream: ChildStream;
@@ -191,6 +202,8 @@ class StreamRun {
   readonly #fallbacks = new Map<string, { parents: number; path: string }>();
   /** The requests this stream's read made (counted apart from the other streams reading at once). */
   readonly tally: RequestTally = { requests: 0 };
+  /** Known differences from the API's count, for `stream-end`. */
+  readonly #differences: string[] = [];
 
   constructor(
     readonly stream: RootStream,
@@ -295,22 +308,29 @@ class StreamRun {
     for (const plan of this.#tables()) yield* this.#announce(plan);
 
     const params = this.#parentParams(readFrom);
+    const request: ListRequest = {
+      stream: stream.name,
+      api: stream.api,
+      path: stream.path,
+      style: stream.pagination,
+      pageSize: pageSizeOf(stream, this.options.config.page_size),
+      params,
+      seek: cursor && seeksOnCursor(stream) && !this.#readsAllParents()
+        ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
+        : undefined,
+      // Fan-out streams take their key from the nested rows.
+      key: stream.rowsAt ? undefined : stream.primaryKey,
+      log: this.log,
+    };
     try {
       const windows = cursor ? await this.#plannedWindows(cursor, params, readFrom) : undefined;
       if (cursor && windows) yield* this.#readWindows(cursor, windows, params, readFrom);
-      const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), {
-        stream: stream.name,
-        api: stream.api,
-        path: stream.path,
-        style: stream.pagination,
-        pageSize: pageSizeOf(stream, this.options.config.page_size),
-        params,
-        seek: cursor && seeksOnCursor(stream) && !this.#readsAllParents()
-          ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
-          : undefined,
-      });
+      // A sequential read is checked against the API's count (a windowed one is sized by it).
+      const count = stream.count && !windows ? await this.#countBefore(stream.count, readFrom) : undefined;
+      const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), request);
       // The next page is fetched while this one is processed (its sub-resources read) and handed over.
       for await (const page of readAhead([() => pages], { concurrency: 1, buffer: 1 })) {
+        count?.tally.add(page);
         const sink = newSink();
         await this.#processPage(page, sink);
         if (cursor?.sort) {
@@ -320,6 +340,7 @@ class StreamRun {
         }
         yield* this.#batch(sink);
       }
+      if (count) yield* this.#checkCount(count, request);
     } catch (error) {
       if (error instanceof NotFound) {
         this.log(`warning: ${stream.name}: ${error.message}`);
@@ -341,7 +362,8 @@ class StreamRun {
       this.log(`${child}: ${parents} ${stream.name} had more inline rows than the API returns; their rows were read from ${path}`);
     }
     const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
-    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children };
+    const differences = this.#differences.length > 0 ? { differences: [...this.#differences] } : {};
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children, ...differences };
   }
 
   /** The archived records of `stream.archived` modified since `from`; a list that rejects or ignores the ask only warns. */
@@ -475,6 +497,41 @@ class StreamRun {
     yield { index };
   }
 
+  /** The count a full read is checked against, taken before the read with the list's filters. */
+  async #countBefore(rule: CountCheck, since: string | undefined): Promise<PendingCount> {
+    const params = this.#filterParams(since, true);
+    return { rule, params, before: await readCounts(this.client, this.stream.name, rule, params), tally: new Tally(rule.groups?.field) };
+  }
+
+  /**
+   * The rows read against the count taken again after the read: a group the list never
+   * returned is a named difference; a group that came up short (beyond what changed
+   * meanwhile) is read once more on its own, and fails the stream if still short.
+   */
+  async *#checkCount(count: PendingCount, request: ListRequest): AsyncGenerator<SyncEvent> {
+    const { rule, params, before, tally } = count;
+    const name = this.stream.name;
+    const after = await readCounts(this.client, name, rule, params);
+    const verdict = compareCounts(name, rule, before, after, tally);
+    for (const message of verdict.tolerated) this.log(message);
+    for (const difference of verdict.differences) this.log(`warning: stream '${name}': ${difference}`);
+    this.#differences.push(...verdict.differences);
+    for (const short of verdict.short) {
+      if (!rule.groups) throw shortfallError(name, rule, short, short.read, short.expected);
+      this.log(`stream '${name}': the list returned ${short.read} rows ${short.label} of the ${short.expected} counted; reading them again`);
+      const again = new Tally(rule.groups.field);
+      for await (const page of readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } })) {
+        again.add(page);
+        const sink = newSink();
+        await this.#processPage(page, sink);
+        yield* this.#batch(sink);
+      }
+      const recount = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
+      const reread = again.groups.get(short.id) ?? 0;
+      if (reread < recount - Math.abs(recount - (after.groups.get(short.id)?.count ?? 0))) throw shortfallError(name, rule, short, reread, recount);
+    }
+  }
+
   /** Every track's bookmark at its mark. */
   #saveTracks(cursor: CursorSpec): void {
     for (const track of this.#tracks()) {
@@ -555,6 +612,20 @@ class StreamRun {
       `(${error.message}). Add that scope to the API account, or deselect the stream.`;
   }
 
+  /** The list's filters: channel, the cursor's bounds (the lower one unless the read seeks on it). Also what a count endpoint is asked. */
+  #filterParams(since: string | undefined, lowerBound: boolean): Record<string, string | number> {
+    const stream = this.stream;
+    const config = this.options.config;
+    const params: Record<string, string | number> = {};
+    if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
+    const cursor = this.#cursorOf(stream);
+    if (cursor) {
+      if (since !== undefined && lowerBound) params[cursor.filter] = filterValue(since);
+      if (config.end_date && cursor.upperFilter) params[cursor.upperFilter] = filterValue(config.end_date);
+    }
+    return params;
+  }
+
   /** The parent list's query: fixed params, includes the selected children need, channel, cursor filter and sort. */
   #parentParams(since: string | undefined): Record<string, string | number> {
     const stream = this.stream;
@@ -567,15 +638,8 @@ class StreamRun {
         params[key] = key === "include" && params[key] ? mergeList(String(params[key]), value) : value;
       }
     }
-    const config = this.options.config;
-    if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
-    const cursor = this.#cursorOf(stream);
-    if (cursor) {
-      Object.assign(params, cursor.sort ?? {});
-      if (since !== undefined && !seeksOnCursor(stream)) params[cursor.filter] = filterValue(since);
-      if (config.end_date && cursor.upperFilter) params[cursor.upperFilter] = filterValue(config.end_date);
-    }
-    return params;
+    Object.assign(params, this.#cursorOf(stream)?.sort ?? {});
+    return Object.assign(params, this.#filterParams(since, !seeksOnCursor(stream)));
   }
 
   /**
@@ -637,7 +701,9 @@ class StreamRun {
     if (source.kind === "inline") {
       const perPath = source.paths.map((path) => collect(parent, path));
       const fallback = source.fallback;
-      if (!fallback || !perPath.flat().some((f) => f.markers.has(fallback.marker))) {
+      const marked = (f: { markers: Set<string> }) => !!fallback?.marker && f.markers.has(fallback.marker);
+      const incomplete = fallback && inlineIncomplete(fallback, parent, perPath.flat().map((f) => ({ object: f.object, marked: marked(f) })));
+      if (!fallback || !incomplete) {
         perPath.forEach((rows, i) => {
           rows.forEach(({ object }, index) => {
             const row: Row = { ...preset };
@@ -696,6 +762,9 @@ class StreamRun {
         pageSize: this.options.config.page_size,
         params,
         notFoundMeansNone,
+        // The parent supplies its part of the key.
+        key: child.stream.primaryKey.filter((k) => !(k in child.stream.parent!.keys)),
+        log: this.log,
       });
       for await (const page of pages) for (const object of page) this.#childRow(child, object, preset, sink);
     } catch (error) {
@@ -712,6 +781,18 @@ async function* noPages(): AsyncGenerator<Record<string, unknown>[]> {}
 
 function mergeList(a: string, b: string): string {
   return [...new Set([...a.split(","), ...b.split(",")])].join(",");
+}
+
+/** Why a parent's inline child rows are incomplete (a marker, or fewer than the parent counts), or undefined when they are complete. */
+function inlineIncomplete(fallback: InlineFallback, parent: Record<string, unknown>, found: { object: Record<string, unknown>; marked: boolean }[]): string | undefined {
+  if (found.some((f) => f.marked)) return `the inline rows carry ${fallback.marker} (cut short by the API)`;
+  const expect = fallback.expect;
+  if (!expect) return undefined;
+  const expected = Number(valueAt(parent, expect.count));
+  if (!(expected > 0)) return undefined;
+  const have = expect.sum ? found.reduce((n, f) => n + (Number(f.object[expect.sum!]) || 0), 0) : found.length;
+  if (have >= expected) return undefined;
+  return `${expect.count} is ${expected} but the inline rows ${expect.sum ? `add up to ${have} ${expect.sum}` : `number ${have}`}`;
 }
 
 function holds(condition: ParentCondition, record: Record<string, unknown>): boolean {

@@ -1,17 +1,24 @@
 /** The `emulator` command: one JSON line when ready, serves until SIGINT/SIGTERM, strict arguments. */
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runEmulatorCommand } from "../../src/emulator/index.ts";
+import { NAMED_MISBEHAVIOURS, runEmulatorCommand } from "../../src/emulator/index.ts";
+
+/** The lines written to stdout (the spy is restored after each test). */
+function captureStdout(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write);
+  return lines;
+}
 
 describe("runEmulatorCommand", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("prints {api_url, store_hash, access_token}, serves, and stops on SIGTERM with exit code 0", async () => {
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write);
+    const lines = captureStdout();
     const done = runEmulatorCommand(["--port", "0", "--store-hash", "clitest", "--token", "tok", "--seed", "3", "--orders", "12", "--quota", "5", "--window-ms", "1000", "--latency-ms", "0,1.5", "--changed-orders", "3"]);
     await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
     expect(lines[0]!.endsWith("\n")).toBe(true);
@@ -32,6 +39,27 @@ describe("runEmulatorCommand", () => {
     process.emit("SIGTERM");
     await expect(done).resolves.toBe(0);
     await expect(fetch(`${ready.api_url}/stores/clitest/v2/orders`)).rejects.toThrow();
+  });
+
+  it("--misbehave NAME[@PATH] switches on standing misbehaviours; an unknown name is bad input", async () => {
+    const lines = captureStdout();
+    const done = runEmulatorCommand(["--orders", "60", "--no-rate-limit", "--misbehave", "no-key@/v2/currencies", "--misbehave", "cap-50"]);
+    await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
+    const ready = JSON.parse(lines[0]!);
+    const get = async (path: string) => (await fetch(`${ready.api_url}/stores/${ready.store_hash}${path}`, { headers: { "X-Auth-Token": ready.access_token } })).json();
+    expect(await get("/v2/orders?limit=100&page=1")).toHaveLength(50);
+    expect(await get("/v2/orders?limit=100&page=2")).toHaveLength(10);
+    const currencies = await get("/v2/currencies") as Record<string, unknown>[];
+    expect(currencies[0]).not.toHaveProperty("id");
+    expect(currencies[1]).toHaveProperty("id");
+    process.emit("SIGTERM");
+    await expect(done).resolves.toBe(0);
+    await expect(runEmulatorCommand(["--misbehave", "sulk"])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/unknown misbehaviour 'sulk'; known: no-cursor-meta/) });
+  });
+
+  it("docs/emulator.md lists every misbehaviour with its default path", () => {
+    const doc = readFileSync(new URL("../../docs/emulator.md", import.meta.url), "utf8");
+    for (const [name, { rule }] of Object.entries(NAMED_MISBEHAVIOURS)) expect(doc, name).toContain(`| \`${name}\` | \`${rule.match}\` |`);
   });
 
   it("rejects unknown flags and bad values as bad input", async () => {

@@ -169,6 +169,7 @@ export class LoadRun {
         for (const [name, child] of Object.entries(event.children ?? {})) {
           Object.assign(this.#stream(name), { status: "success", records: child.records, requests: child.requests, readWith: event.stream });
         }
+        if (event.differences) stream.differences = event.differences;
         await this.#swapReplaced(event.stream);
         for (const info of this.#tables.values()) if (info.root === event.stream) this.#clearing.delete(info.schema.stream);
         this.#clearing.delete(event.stream);

@@ -76,6 +76,8 @@ export interface StreamLoadSummary {
   /** Rows stored, over all the stream's tables. */
   rows: number;
   reason?: string;
+  /** Known differences between the list and the API's count (see the engine's `stream-end`). */
+  differences?: string[];
 }
 
 /** What a load did. */

@@ -7,7 +7,7 @@
 export interface FaultScope {
   /** Substring (or pattern) of the request path with its query, without the store prefix, e.g. `/v2/orders`. */
   match?: string | RegExp;
-  /** How many requests the rule affects (default 1). */
+  /** How many requests the rule affects (default 1; `Infinity`: every matching request, a standing misbehaviour). */
   times?: number;
   /** Let this many matching requests through before the rule starts (default 0); later rules may take them. */
   skip?: number;
@@ -45,6 +45,19 @@ export type FaultRule = FaultScope & (
   | { kind: "ignore-param"; param: string }
   /** Answer normally, but with these fields of each listed item set to these values (e.g. a price with six decimals). */
   | { kind: "values"; set: Record<string, unknown> }
+  // Answers shaped unlike the emulator's usual ones (misbehave.ts), for the completeness checks:
+  /** Leave a block out of a v3 answer's `meta` (e.g. `cursor_pagination` on a cursor list's first page). */
+  | { kind: "drop-meta"; block: "cursor_pagination" | "pagination" }
+  /** 200 with an empty body. */
+  | { kind: "empty-body" }
+  /** Leave a field out of the listed items (`rows: "first"` only the first item), e.g. `consignments` or the key `id`. */
+  | { kind: "drop-field"; field: string; rows?: "all" | "first" }
+  /** Leave out the first `count` (default 1) listed items of each page, the page's meta unchanged. */
+  | { kind: "drop-rows"; count?: number }
+  /** `orders/count` counts `count` more orders in status `status` than the list holds (as if the list left them out). */
+  | { kind: "extra-count"; status: number; count: number }
+  /** Answer as if `limit` were at most `limit` (default 50, the API's default page size). */
+  | { kind: "cap-limit"; limit?: number }
 );
 
 interface Armed {
@@ -57,11 +70,20 @@ interface Armed {
 export class Faults {
   private armed: Armed[] = [];
 
+  /** A plan of these rules. */
+  static of(rules: readonly FaultRule[]): Faults {
+    const faults = new Faults();
+    faults.set(rules);
+    return faults;
+  }
+
   /** Replaces the plan. */
   set(rules: readonly FaultRule[]): void {
     this.armed = rules.map((rule) => {
       const left = rule.times ?? 1;
-      if (!Number.isInteger(left) || left < 1) throw new Error(`fault 'times' must be a positive integer (got ${rule.times})`);
+      if (left !== Infinity && (!Number.isInteger(left) || left < 1)) {
+        throw new Error(`fault 'times' must be a positive integer or Infinity (got ${rule.times})`);
+      }
       return { rule, left, skip: rule.skip ?? 0 };
     });
   }

@@ -8,6 +8,7 @@ import { type Ctx, matchRoute, type Route } from "./context.ts";
 import { type Api, errorReply, MESSAGES, type Reply } from "./errors.ts";
 import type { FaultRule, Faults } from "./faults.ts";
 import { endpointOf, type RequestLog } from "./log.ts";
+import { mapItems, reshape, rewriteQuery } from "./misbehave.ts";
 import { badParamReply } from "./paging.ts";
 import { BadParam, Query } from "./query.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -125,12 +126,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 
   const header = req.headers["x-auth-token"];
   const token = Array.isArray(header) ? header[0] : header;
-  let reply = answer(state, method, parsed, url, token, entry);
+  rewriteQuery(fault, url);
+  let reply = reshape(fault, answer(state, method, parsed, url, token, entry));
   if (fault?.kind === "nulls") {
     const keep = new Set(fault.keep ?? ["id"]);
-    reply = mapItems(reply, (item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, keep.has(k) ? v : null])));
+    reply = mapItems(reply, (items) => items.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, keep.has(k) ? v : null]))));
   }
-  if (fault?.kind === "values") reply = mapItems(reply, (item) => ({ ...item, ...fault.set }));
+  if (fault?.kind === "values") reply = mapItems(reply, (items) => items.map((item) => ({ ...item, ...fault.set })));
   const rows = state.latencyPerRowMs > 0 ? rowCount(reply.body) : 0;
   if (rows > 0) await sleep(rows * state.latencyPerRowMs);
   if (fault?.kind === "truncate") {
@@ -200,17 +202,6 @@ function send(res: ServerResponse, reply: Reply): void {
   headers["Content-Length"] = String(new TextEncoder().encode(text).length);
   res.writeHead(reply.status, headers);
   res.end(text);
-}
-
-/** The reply with each listed item (v2 array or v3 `data`) that is an object replaced by `map(item)`. */
-function mapItems(reply: Reply, map: (item: Record<string, unknown>) => Record<string, unknown>): Reply {
-  const one = (item: unknown) => (item !== null && typeof item === "object" && !Array.isArray(item) ? map(item as Record<string, unknown>) : item);
-  const body = reply.body as unknown;
-  if (Array.isArray(body)) return { ...reply, body: body.map(one) };
-  if (body !== null && typeof body === "object" && Array.isArray((body as { data?: unknown }).data)) {
-    return { ...reply, body: { ...body, data: (body as { data: unknown[] }).data.map(one) } };
-  }
-  return reply;
 }
 
 function truncate(res: ServerResponse, reply: Reply, fault: Extract<FaultRule, { kind: "truncate" }>): void {
