@@ -27,3 +27,15 @@ describe("docs/duckdb.md", () => {
     expect(committed).toContain("| `orders.payment_provider_id` | `VARCHAR` |");
   });
 });
+
+describe("README.md", () => {
+  it("has a quick start of exactly two commands: the demo and the whole test suite", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.split("## Quick start")[1]?.split("\n## ")[0] ?? "";
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const commands = block.split("\n").map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+    expect(commands).toEqual(["npm ci && npx tap-bigcommerce demo", "npm test"]);
+    // `npm test` is what .ci/run runs too.
+    expect(readFileSync(new URL("../.ci/run", import.meta.url), "utf8")).toMatch(/^npm test$/m);
+  });
+});
