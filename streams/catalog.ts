@@ -3,6 +3,7 @@
  * modifiers and reviews, variants, brands, categories, price lists, inventory, metafields.
  */
 import { defineStreams } from "../src/engine/registry.ts";
+import { includedRows, metafieldsStream } from "./shapes.ts";
 import products from "./schemas/products.ts";
 import productImages from "./schemas/product_images.ts";
 import productCustomFields from "./schemas/product_custom_fields.ts";
@@ -24,8 +25,6 @@ import categoryMetafields from "./schemas/category_metafields.ts";
 import brandMetafields from "./schemas/brand_metafields.ts";
 
 const PRODUCTS_SCOPE = "store_v2_products_read_only";
-/** Metafield lists: one store-wide paged list per owner kind, incremental on date_modified. */
-const METAFIELD_CURSOR = { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true };
 /** The API returns at most 10 products a page when a page includes options or modifiers. */
 const OPTIONS_PAGE_SIZE = 10;
 
@@ -67,58 +66,30 @@ export default defineStreams([
       },
     }],
   },
-  {
+  includedRows("products", "product_id", "images", {
     name: "product_images",
     description: "Product images, read inline with the product pages (include=images).",
-    primaryKey: ["id", "product_id"],
     scope: PRODUCTS_SCOPE,
     schema: productImages,
-    parent: {
-      stream: "products",
-      keys: { product_id: "id" },
-      parentParams: { include: "images" },
-      source: { kind: "inline", paths: ["images[]"] },
-    },
-  },
-  {
+  }),
+  includedRows("products", "product_id", "custom_fields", {
     name: "product_custom_fields",
     description: "Product custom fields, read inline with the product pages (include=custom_fields).",
-    primaryKey: ["id", "product_id"],
     scope: PRODUCTS_SCOPE,
     schema: productCustomFields,
-    parent: {
-      stream: "products",
-      keys: { product_id: "id" },
-      parentParams: { include: "custom_fields" },
-      source: { kind: "inline", paths: ["custom_fields[]"] },
-    },
-  },
-  {
+  }),
+  includedRows("products", "product_id", "bulk_pricing_rules", {
     name: "product_bulk_pricing_rules",
     description: "Product bulk pricing rules, read inline with the product pages (include=bulk_pricing_rules).",
-    primaryKey: ["id", "product_id"],
     scope: PRODUCTS_SCOPE,
     schema: productBulkPricingRules,
-    parent: {
-      stream: "products",
-      keys: { product_id: "id" },
-      parentParams: { include: "bulk_pricing_rules" },
-      source: { kind: "inline", paths: ["bulk_pricing_rules[]"] },
-    },
-  },
-  {
+  }),
+  includedRows("products", "product_id", "videos", {
     name: "product_videos",
     description: "Product videos, read inline with the product pages (include=videos).",
-    primaryKey: ["id", "product_id"],
     scope: PRODUCTS_SCOPE,
     schema: productVideos,
-    parent: {
-      stream: "products",
-      keys: { product_id: "id" },
-      parentParams: { include: "videos" },
-      source: { kind: "inline", paths: ["videos[]"] },
-    },
-  },
+  }),
   {
     name: "product_reviews",
     description: "Product reviews, one request per product with reviews (reviews_count > 0) among the products read; not selected by default.",
@@ -168,16 +139,7 @@ export default defineStreams([
       source: { kind: "inline", paths: ["modifiers[]"] },
     },
   },
-  {
-    name: "product_metafields",
-    description: "Metafields of every product (one store-wide list).",
-    api: "v3",
-    path: "catalog/products/metafields",
-    primaryKey: ["id"],
-    cursor: METAFIELD_CURSOR,
-    scope: PRODUCTS_SCOPE,
-    schema: productMetafields,
-  },
+  metafieldsStream("product", "catalog/products/metafields", PRODUCTS_SCOPE, productMetafields),
   {
     name: "product_variants",
     description: "Every variant of every product, store-wide.",
@@ -187,16 +149,7 @@ export default defineStreams([
     scope: PRODUCTS_SCOPE,
     schema: productVariants,
   },
-  {
-    name: "variant_metafields",
-    description: "Metafields of every variant (one store-wide list).",
-    api: "v3",
-    path: "catalog/variants/metafields",
-    primaryKey: ["id"],
-    cursor: METAFIELD_CURSOR,
-    scope: PRODUCTS_SCOPE,
-    schema: variantMetafields,
-  },
+  metafieldsStream("variant", "catalog/variants/metafields", PRODUCTS_SCOPE, variantMetafields),
   {
     name: "brands",
     description: "Brands.",
@@ -207,16 +160,7 @@ export default defineStreams([
     schema: brands,
     idsOnlyParams: { include_fields: "id" },
   },
-  {
-    name: "brand_metafields",
-    description: "Metafields of every brand (one store-wide list).",
-    api: "v3",
-    path: "catalog/brands/metafields",
-    primaryKey: ["id"],
-    cursor: METAFIELD_CURSOR,
-    scope: PRODUCTS_SCOPE,
-    schema: brandMetafields,
-  },
+  metafieldsStream("brand", "catalog/brands/metafields", PRODUCTS_SCOPE, brandMetafields),
   {
     name: "categories",
     description: "Categories of every category tree (the tree-aware endpoint, not the deprecated /catalog/categories).",
@@ -226,16 +170,7 @@ export default defineStreams([
     scope: PRODUCTS_SCOPE,
     schema: categories,
   },
-  {
-    name: "category_metafields",
-    description: "Metafields of every category (one store-wide list).",
-    api: "v3",
-    path: "catalog/categories/metafields",
-    primaryKey: ["id"],
-    cursor: METAFIELD_CURSOR,
-    scope: PRODUCTS_SCOPE,
-    schema: categoryMetafields,
-  },
+  metafieldsStream("category", "catalog/categories/metafields", PRODUCTS_SCOPE, categoryMetafields),
   {
     name: "category_trees",
     description: "Category trees and the channels they serve.",

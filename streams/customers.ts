@@ -1,5 +1,6 @@
 /** Customers, their addresses, groups, attributes, segments and metafields, and newsletter subscribers. */
 import { defineStreams } from "../src/engine/registry.ts";
+import { metafieldsStream } from "./shapes.ts";
 import customers from "./schemas/customers.ts";
 import customerAddresses from "./schemas/customer_addresses.ts";
 import customerGroups from "./schemas/customer_groups.ts";
@@ -107,14 +108,5 @@ export default defineStreams([
     scope: CUSTOMERS_SCOPE,
     schema: customerSegments,
   },
-  {
-    name: "customer_metafields",
-    description: "Metafields of every customer (one store-wide list).",
-    api: "v3",
-    path: "customers/metafields",
-    primaryKey: ["id"],
-    cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true },
-    scope: CUSTOMERS_SCOPE,
-    schema: customerMetafields,
-  },
+  metafieldsStream("customer", "customers/metafields", CUSTOMERS_SCOPE, customerMetafields),
 ]);

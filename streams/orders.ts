@@ -1,5 +1,6 @@
 /** Orders and what hangs off them: line items, shipping addresses, coupons, transactions, refunds. */
 import { defineStreams } from "../src/engine/registry.ts";
+import { includedRows, metafieldsStream } from "./shapes.ts";
 import orders from "./schemas/orders.ts";
 import orderProducts from "./schemas/order_products.ts";
 import orderShippingAddresses from "./schemas/order_shipping_addresses.ts";
@@ -133,19 +134,12 @@ export default defineStreams([
       },
     },
   },
-  {
+  includedRows("orders", "order_id", "fees", {
     name: "order_fees",
     description: "Order fees, read inline from the order pages (include=fees).",
-    primaryKey: ["id", "order_id"],
     scope: ORDERS_SCOPE,
     schema: orderFees,
-    parent: {
-      stream: "orders",
-      keys: { order_id: "id" },
-      parentParams: { include: "fees" },
-      source: { kind: "inline", paths: ["fees[]"] },
-    },
-  },
+  }),
   {
     name: "order_shipments",
     description: "Shipments of an order, with their items; one request per order with something shipped, so not selected by default.",
@@ -245,16 +239,7 @@ export default defineStreams([
     scope: TRANSACTIONS_SCOPE,
     schema: refunds,
   },
-  {
-    name: "order_metafields",
-    description: "Metafields of every order (one store-wide list).",
-    api: "v3",
-    path: "orders/metafields",
-    primaryKey: ["id"],
-    cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true },
-    scope: ORDERS_SCOPE,
-    schema: orderMetafields,
-  },
+  metafieldsStream("order", "orders/metafields", ORDERS_SCOPE, orderMetafields),
   {
     name: "order_statuses",
     description: "The store's order statuses with their custom labels (one unpaged list).",
