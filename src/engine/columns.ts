@@ -39,9 +39,14 @@ export function decimalText(value: unknown, precision: number, scale: number): s
   let text: string;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
+    // A whole number that fits needs no parsing (v3 sends money as JSON numbers, often whole).
+    if (Number.isInteger(value) && Math.abs(value) < 10 ** Math.min(15, precision - scale)) return `${value === 0 ? 0 : value}.${"0".repeat(scale)}`;
     text = String(value);
-  } else if (typeof value === "string") text = value.trim();
-  else return undefined;
+  } else if (typeof value === "string") {
+    // v2 sends money as text already in this form ("12.5000"): checked, not rebuilt.
+    if (isDecimalText(value, precision, scale)) return value;
+    text = value.trim();
+  } else return undefined;
   const match = DECIMAL_TEXT.exec(text);
   if (!match || (match[2] === "" && (match[3] ?? "") === "")) return undefined;
   const [, sign, whole, fraction = "", exponent = "0"] = match;
@@ -57,6 +62,28 @@ export function decimalText(value: unknown, precision: number, scale: number): s
   if (decimals.length > scale || integer.length > precision - scale) return undefined;
   const out = `${integer || "0"}.${decimals.padEnd(scale, "0")}`;
   return sign === "-" && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+/**
+ * True when `text` is already what `decimalText` returns for it: an optional `-`, whole
+ * digits without leading zeros (or one `0`) that fit `precision - scale`, a point and exactly
+ * `scale` digits, and not a negative zero. A character loop: no regex, no allocation.
+ */
+export function isDecimalText(text: string, precision: number, scale: number): boolean {
+  const length = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  const point = length - scale - 1;
+  const whole = point - start;
+  if (whole < 1 || whole > precision - scale || text.charCodeAt(point) !== 46) return false; // "."
+  if (whole > 1 && text.charCodeAt(start) === 48) return false; // a leading zero
+  let nonZero = false;
+  for (let i = start; i < length; i++) {
+    if (i === point) continue;
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (c !== 48) nonZero = true;
+  }
+  return start === 0 || nonZero;
 }
 
 const UNIX_SECONDS = /^-?\d{1,12}$/;

@@ -10,7 +10,7 @@ import { coerce, DOES_NOT_FIT } from "./columns.ts";
 import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS, groupByName, type Pivot, pivotText, rescuedKey, storeFieldColumn, withoutPath } from "./store-fields.ts";
 import { valueAt } from "./paths.ts";
-import type { Row } from "./types.ts";
+import type { Column, Row } from "./types.ts";
 
 /** Where flattened rows go, and what changed on the way. */
 export interface FlattenSink {
@@ -44,16 +44,26 @@ export function flattenRecord(
   skip?: ReadonlySet<string>,
 ): Row {
   const row: Row = {};
-  const rescued: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(preset)) setValue(plan, row, rescued, name, value);
+  const rescued: Rescued = { values: undefined };
+  for (const name in preset) setValue(plan, row, rescued, name, preset[name]);
   let rest = record;
-  for (const pivot of plan.pivots ?? []) rest = withoutPath(rest, pivot.rule.path);
-  walk(plan, plan.shape, rest, [], row, rescued, sink, skip);
-  for (const pivot of plan.pivots ?? []) pivotInto(plan, pivot, valueAt(record, pivot.rule.path), row, rescued, sink);
-  row[RESCUED_COLUMN] = Object.keys(rescued).length > 0 ? rescued : null;
-  if (row[RESCUED_COLUMN] !== null) sink.rescued++;
+  const pivots = plan.pivots;
+  if (pivots) for (const pivot of pivots) rest = withoutPath(rest, pivot.rule.path);
+  walk(plan, plan.shape, rest, [], "", row, rescued, sink, skip);
+  if (pivots) for (const pivot of pivots) pivotInto(plan, pivot, valueAt(record, pivot.rule.path), row, rescued, sink);
+  row[RESCUED_COLUMN] = rescued.values ?? null;
+  if (rescued.values) sink.rescued++;
   push(sink, plan.table.name, row);
   return row;
+}
+
+/** A row's values that did not fit, created with the first of them. */
+interface Rescued {
+  values: Record<string, unknown> | undefined;
+}
+
+function keep(rescued: Rescued, name: string, value: unknown): void {
+  (rescued.values ??= {})[name] = value;
 }
 
 function push(sink: FlattenSink, table: string, row: Row): void {
@@ -62,31 +72,40 @@ function push(sink: FlattenSink, table: string, row: Row): void {
   list.push(row);
 }
 
+/**
+ * The record's fields into the row. `path` holds the keys leading to `object` (none at the
+ * top) and `prefix` their flat name (`""` at the top, else ending in `_`).
+ */
 function walk(
   plan: TablePlan,
   shape: Shape,
   object: Record<string, unknown>,
-  prefix: string[],
+  path: readonly string[],
+  prefix: string,
   row: Row,
-  rescued: Record<string, unknown>,
+  rescued: Rescued,
   sink: FlattenSink,
   skip?: ReadonlySet<string>,
 ): void {
-  for (const [key, value] of Object.entries(object)) {
-    if (prefix.length === 0 && skip?.has(key)) continue;
-    const sub = shape.props?.get(key);
+  const props = shape.props;
+  const top = prefix === "";
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    if (top && skip?.has(key)) continue;
+    const value = object[key];
+    const sub = props?.get(key);
     if (sub === undefined) {
-      if (prefix.length === 0 && key in row) continue; // a preset key column the record repeats
-      flattenUnknown(plan, [...prefix, key], value, row, rescued, sink);
+      if (top && key in row) continue; // a preset key column the record repeats
+      flattenUnknown(plan, [...path, key], value, row, rescued, sink);
     } else if (sub.kind === "column") {
-      setValue(plan, row, rescued, sub.column!, value);
+      setColumn(row, rescued, sub.target ??= columnOf(plan, sub.column!), value);
     } else if (sub.kind === "object") {
-      if (isPlainObject(value)) walk(plan, sub, value, [...prefix, key], row, rescued, sink);
-      else if (value !== null && value !== undefined) rescued[[...prefix, key].join(SEPARATOR)] = value;
+      if (isPlainObject(value)) walk(plan, sub, value, [...path, key], prefix + key + SEPARATOR, row, rescued, sink);
+      else if (value !== null && value !== undefined) keep(rescued, prefix + key, value);
     } else if (Array.isArray(value)) {
       splitArray(sub.child!, row, value, sink);
     } else if (value !== null && value !== undefined) {
-      rescued[[...prefix, key].join(SEPARATOR)] = value;
+      keep(rescued, prefix + key, value);
     }
   }
 }
@@ -96,10 +115,10 @@ function walk(
  * and announced, the first time a name appears). Entries without a name, or beyond the
  * rule's column limit, are kept in `_rescued` under the array's flat path.
  */
-function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, rescued: Record<string, unknown>, sink: FlattenSink): void {
+function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, rescued: Rescued, sink: FlattenSink): void {
   if (value === null || value === undefined) return;
   if (!Array.isArray(value)) {
-    rescued[rescuedKey(pivot.rule)] = value;
+    keep(rescued, rescuedKey(pivot.rule), value);
     return;
   }
   const { byName, unnamed } = groupByName(value);
@@ -117,18 +136,19 @@ function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, resc
     }
     setValue(plan, row, rescued, column, pivotText(values));
   }
-  if (kept.length > 0) rescued[rescuedKey(pivot.rule)] = kept;
+  if (kept.length > 0) keep(rescued, rescuedKey(pivot.rule), kept);
 }
 
 /** Rows of a split child table, one per array element, keyed by the parent row's key and `_index`. */
 function splitArray(child: TablePlan, parentRow: Row, items: unknown[], sink: FlattenSink): void {
   const keys = child.table.parent!.keys;
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
     const preset: Row = { [INDEX_COLUMN]: index };
-    for (const [childColumn, parentColumn] of Object.entries(keys)) preset[childColumn] = parentRow[parentColumn];
+    for (const childColumn in keys) preset[childColumn] = parentRow[keys[childColumn]!];
     const record = isPlainObject(item) ? item : { value: item };
     flattenRecord(child, record, sink, preset);
-  });
+  }
 }
 
 /**
@@ -140,7 +160,7 @@ function flattenUnknown(
   path: string[],
   value: unknown,
   row: Row,
-  rescued: Record<string, unknown>,
+  rescued: Rescued,
   sink: FlattenSink,
 ): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
@@ -156,13 +176,22 @@ function flattenUnknown(
   setValue(plan, row, rescued, name, value);
 }
 
-/** Sets a column's value, coerced to its type; a value that does not fit is kept in `_rescued`. */
-function setValue(plan: TablePlan, row: Row, rescued: Record<string, unknown>, name: string, value: unknown): void {
+/** Sets a column's value (by name), coerced to its type; a value that does not fit is kept in `_rescued`. */
+function setValue(plan: TablePlan, row: Row, rescued: Rescued, name: string, value: unknown): void {
+  setColumn(row, rescued, columnOf(plan, name), value);
+}
+
+function columnOf(plan: TablePlan, name: string): Column {
   const column = plan.byName.get(name);
   if (!column) throw new Error(`flatten: table ${plan.table.name} has no column ${name}`);
+  return column;
+}
+
+/** Sets a column's value, coerced to its type; a value that does not fit is kept in `_rescued`. */
+function setColumn(row: Row, rescued: Rescued, column: Column, value: unknown): void {
   const coerced = coerce(value, column.type);
   if (coerced === DOES_NOT_FIT) {
-    rescued[column.name] = value;
+    keep(rescued, column.name, value);
     row[column.name] = null;
   } else {
     row[column.name] = coerced;

@@ -24,6 +24,8 @@ export interface Shape {
   props?: Map<string, Shape>;
   /** For columns: the column name. */
   column?: string;
+  /** For columns: the column itself, found by name on first use (flattening). */
+  target?: Column;
   /** For splits: the child table's plan. */
   child?: TablePlan;
 }

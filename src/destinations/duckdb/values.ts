@@ -13,7 +13,7 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from "@duckdb/node-api";
-import { DECIMAL_DIGITS, decimalText } from "../../engine/columns.ts";
+import { DECIMAL_DIGITS, decimalText, isDecimalText } from "../../engine/columns.ts";
 import type { ColumnType } from "../../engine/types.ts";
 
 /** A value that cannot be stored in its column. */
@@ -98,10 +98,28 @@ function toDouble(value: unknown): number {
 
 /** A decimal's exact value in a DECIMAL(width, scale) column; fails when it needs more digits. */
 export function toDecimal(value: unknown, width: number, scale: number): DuckDBDecimalValue {
+  // The engine's coerced text ("12.5000") is the common case: scaled without a second parse.
+  if (typeof value === "string" && isDecimalText(value, width, scale)) return new DuckDBDecimalValue(scaledDecimal(value, scale), width, scale);
   const text = decimalText(typeof value === "bigint" ? String(value) : value, width, scale);
   if (text === undefined) fail(`decimal ${typeof value === "string" ? value.trim() : describe(value)} does not fit DECIMAL(${width},${scale})`);
-  const scaled = BigInt(text.replace(".", ""));
+  const scaled = scaledDecimal(text, scale);
   return new DuckDBDecimalValue(scaled, width, scale);
+}
+
+/** Digits a double holds exactly (below 2^53). */
+const EXACT_DIGITS = 15;
+
+/**
+ * The scaled integer of text in `decimalText`'s form (`"-12.5000"` → -125000n): summed as a
+ * double while that is exact, as a bigint from the digits beyond that.
+ */
+function scaledDecimal(text: string, scale: number): bigint {
+  const point = text.length - scale - 1;
+  const negative = text.charCodeAt(0) === 45;
+  if (text.length - 1 - (negative ? 1 : 0) > EXACT_DIGITS) return BigInt(text.slice(0, point) + text.slice(point + 1));
+  let n = 0;
+  for (let i = negative ? 1 : 0; i < text.length; i++) if (i !== point) n = n * 10 + (text.charCodeAt(i) - 48);
+  return BigInt(negative ? -n : n);
 }
 
 const FRACTION = /T[^.]*\.(\d+)/;
