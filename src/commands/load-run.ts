@@ -25,7 +25,10 @@ export interface LoadRequest {
   fullRefresh?: boolean;
   writeModes?: Record<string, WriteMode>;
   reconcileDeletes?: boolean;
-  /** Let the delete sweep mark more than `reconcile_max_fraction` of a table (or all of it). */
+  /**
+   * Let the delete sweep mark more than `reconcile_max_fraction` of a table (or all of it), and a `replace`
+   * the API did not affirm by a count remove that much (see the destination's `LoadOptions.force`).
+   */
   force?: boolean;
   log: Logger;
   clientOptions?: Partial<ClientOptions>;
@@ -65,6 +68,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
+      maxFraction: config.reconcile_max_fraction,
+      force: request.force,
       requests: () => client.requests,
       batchRows: config.batch_rows,
       batchSeconds: config.batch_seconds,

@@ -99,7 +99,7 @@ export const LOAD = define({
     schema: { type: "string", value: "NAME", help: "schema for the tables (default bigcommerce)" },
     "write-mode": { type: "string", multiple: true, value: "STREAM=MODE", help: "merge, append or replace for a stream" },
     "reconcile-deletes": { type: "boolean", help: "mark rows whose records vanished from the store (_deleted_at)" },
-    force: { type: "boolean", help: "let --reconcile-deletes mark more than reconcile_max_fraction of a table, or everything" },
+    force: { type: "boolean", help: "let --reconcile-deletes mark more than reconcile_max_fraction of a table (or everything), and a replace the API did not affirm by a count remove that much" },
     ...LOG_FLAGS,
   },
   examples: [

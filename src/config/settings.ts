@@ -152,8 +152,8 @@ const DEFINED = [
   {
     name: "reconcile_max_fraction",
     kind: "number",
-    label: "Reconcile: most rows marked deleted",
-    description: "`--reconcile-deletes` refuses (exit 1, nothing marked) to mark more than this fraction of a table's rows deleted, or any row when the store lists none, unless `--force`.",
+    label: "Most of a table a destructive run may remove",
+    description: "`--reconcile-deletes` refuses (exit 1, nothing marked) to mark more than this fraction of a table's rows deleted, or any row when the store lists none, unless `--force`. A `replace` (`--write-mode STREAM=replace`, or `--full-refresh` of a full-table stream) whose read the API did not affirm by a count refuses the same way to remove more than this fraction of a table's rows, or to empty it (exit 1, the old table kept).",
     value: 0.5,
     min: 0,
     max: 1,

@@ -2,8 +2,9 @@
  * Checking a full read against the API's own count (`StreamDefinition.count`, e.g. v2
  * `orders/count`): asked with the list's filters before and after the read, compared group
  * by group (order statuses). A shortfall within what changed meanwhile is logged; a group
- * the list never returned is a named difference (a known quirk, reported, not fatal); any
- * other shortfall is for the caller to re-read once, then to fail on.
+ * the list never returned, while it returned others, is a named difference (a known quirk,
+ * reported, not fatal); any other shortfall (an empty list included) is for the caller to
+ * re-read once, then to fail on.
  */
 import { RuntimeFailure } from "../errors.ts";
 import type { ApiClient } from "./http.ts";
@@ -33,6 +34,20 @@ export async function readCounts(client: ApiClient, stream: string, rule: CountC
   return { total, groups };
 }
 
+/** Counts with nothing in them, to add the counts of a stream's cursor windows to. */
+export function noCounts(): Counts {
+  return { total: 0, groups: new Map() };
+}
+
+/** Adds `more` into `sum`: windows read apart, checked together. */
+export function addCounts(sum: Counts, more: Counts): void {
+  sum.total += more.total;
+  for (const [id, group] of more.groups) {
+    const have = sum.groups.get(id);
+    sum.groups.set(id, { name: have?.name || group.name, count: (have?.count ?? 0) + group.count });
+  }
+}
+
 /** Rows read, in all and per group. */
 export class Tally {
   total = 0;
@@ -47,6 +62,12 @@ export class Tally {
       const group = String(record[this.field]);
       this.groups.set(group, (this.groups.get(group) ?? 0) + 1);
     }
+  }
+
+  /** Adds another tally (a window's) into this one. */
+  merge(other: Tally): void {
+    this.total += other.total;
+    for (const [group, n] of other.groups) this.groups.set(group, (this.groups.get(group) ?? 0) + n);
   }
 }
 
@@ -92,7 +113,9 @@ export function compareCounts(stream: string, rule: CountCheck, before: Counts, 
   for (const id of ids) {
     const name = after.groups.get(id)?.name ?? before.groups.get(id)?.name ?? "";
     const label = `in ${rule.groups.field} ${id}${name ? ` (${name})` : ""}`;
-    judge(id, label, before.groups.get(id)?.count ?? 0, after.groups.get(id)?.count ?? 0, read.groups.get(id) ?? 0, read.groups.has(id));
+    // A list that returned nothing at all is not leaving a status out: its rows are missing.
+    const returned = read.groups.has(id) || read.total === 0;
+    judge(id, label, before.groups.get(id)?.count ?? 0, after.groups.get(id)?.count ?? 0, read.groups.get(id) ?? 0, returned);
   }
   return verdict;
 }

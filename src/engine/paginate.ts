@@ -36,6 +36,12 @@ export interface ListRequest {
   key?: string[];
   /** Told about tolerated differences (rows that changed while the list was read). */
   log?: (message: string) => void;
+  /**
+   * Told, at the end of a complete read, what affirmed its count: the list's own total
+   * (`meta.pagination.total`, accounted for by the rows read) or the one object asked for.
+   * Not told for a list that carries no total (v2 lists, a page without its meta block).
+   */
+  affirmed?: (by: string) => void;
 }
 
 type Item = Record<string, unknown>;
@@ -84,6 +90,7 @@ export async function* readPages(client: ListClient, request: ListRequest): Asyn
         throw reader.failure(`${request.api}/${request.path} answered without its object (${body === null ? "no content" : typeof body})`);
       }
       yield [body as Item];
+      request.affirmed?.(`${request.api}/${request.path} (one object)`);
       return;
     }
     case "v2-page":
@@ -236,18 +243,18 @@ class ListReader {
     const before = this.#firstTotal;
     if (before === undefined) return;
     let after = this.#lastTotal ?? before;
-    if (this.rows >= Math.max(before, after)) return;
-    if (recount) after = (await recount()) ?? after;
-    const missing = Math.max(before, after) - this.rows;
-    if (missing <= 0) return;
-    const counts = `read ${this.rows} rows; meta.pagination.total was ${before} before the read and ${after} after it`;
-    if (missing <= Math.abs(after - before)) {
-      this.request.log?.(`stream '${this.request.stream}': ${counts}: the ${missing} missing changed while the list was read`);
-      return;
+    if (this.rows < Math.max(before, after)) {
+      if (recount) after = (await recount()) ?? after;
+      const missing = Math.max(before, after) - this.rows;
+      const counts = `read ${this.rows} rows; meta.pagination.total was ${before} before the read and ${after} after it`;
+      if (missing > Math.abs(after - before)) {
+        throw new RuntimeFailure(
+          `stream '${this.request.stream}': ${counts}: ${missing} rows are missing, more than changed meanwhile (${Math.abs(after - before)})`,
+        );
+      }
+      if (missing > 0) this.request.log?.(`stream '${this.request.stream}': ${counts}: the ${missing} missing changed while the list was read`);
     }
-    throw new RuntimeFailure(
-      `stream '${this.request.stream}': ${counts}: ${missing} rows are missing, more than changed meanwhile (${Math.abs(after - before)})`,
-    );
+    this.request.affirmed?.(`meta.pagination.total (${after})`);
   }
 
   /** The total with the bounds of the first page: one request for one row. */

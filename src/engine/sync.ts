@@ -10,7 +10,7 @@ import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
-import { compareCounts, type Counts, readCounts, shortfallError, Tally } from "./count-check.ts";
+import { addCounts, compareCounts, type Counts, noCounts, readCounts, shortfallError, Tally } from "./count-check.ts";
 import { filterTimestamp as filterValue, type ListClient, type ListRequest, readPages, seeksOnCursor } from "./paginate.ts";
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
@@ -154,6 +154,13 @@ interface PendingCount {
   tally: Tally;
 }
 
+/** A cursor window's rows as its list returned them, and the API's count under the same bounds. */
+interface WindowCount {
+  before: Counts;
+  after: Counts;
+  tally: Tally;
+}
+
 /** One child stream as read during its parent's run. */
 interface ChildRun {
   stream: ChildStream;
@@ -204,6 +211,8 @@ class StreamRun {
   readonly tally: RequestTally = { requests: 0 };
   /** Known differences from the API's count, for `stream-end`. */
   readonly #differences: string[] = [];
+  /** What affirmed the top-level read complete (see `stream-end`), once something did. */
+  #proof: string | undefined;
 
   constructor(
     readonly stream: RootStream,
@@ -321,11 +330,13 @@ class StreamRun {
       // Fan-out streams take their key from the nested rows.
       key: stream.rowsAt ? undefined : stream.primaryKey,
       log: this.log,
+      affirmed: (by) => (this.#proof = by),
     };
     try {
       const windows = cursor ? await this.#plannedWindows(cursor, params, readFrom) : undefined;
-      if (cursor && windows) yield* this.#readWindows(cursor, windows, params, readFrom);
-      // A sequential read is checked against the API's count (a windowed one is sized by it).
+      // A windowed read checks each window against the API's count, and all of them together below.
+      if (cursor && windows) yield* this.#readWindows(cursor, windows, params, readFrom, request);
+      // A sequential read is checked against the API's count taken before and after it.
       const count = stream.count && !windows ? await this.#countBefore(stream.count, readFrom) : undefined;
       const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), request);
       // The next page is fetched while this one is processed (its sub-resources read) and handed over.
@@ -340,9 +351,10 @@ class StreamRun {
         }
         yield* this.#batch(sink);
       }
-      if (count) yield* this.#checkCount(count, request);
+      if (count) yield* this.#checkCount(count, await readCounts(this.client, stream.name, count.rule, count.params), request);
     } catch (error) {
       if (error instanceof NotFound) {
+        this.#proof = undefined;
         this.log(`warning: ${stream.name}: ${error.message}`);
       } else {
         if (!(error instanceof ScopeError)) throw error;
@@ -363,7 +375,8 @@ class StreamRun {
     }
     const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
     const differences = this.#differences.length > 0 ? { differences: [...this.#differences] } : {};
-    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children, ...differences };
+    const proof = this.#proof === undefined ? {} : { proof: this.#proof };
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children, ...differences, ...proof };
   }
 
   /** The archived records of `stream.archived` modified since `from`; a list that rejects or ignores the ask only warns. */
@@ -443,7 +456,13 @@ class StreamRun {
    * own reader; their pages arrive in arrival order. Bookmarks move as windows finish, each
    * stream's to the end of its contiguous finished prefix (the ledger).
    */
-  async *#readWindows(cursor: CursorSpec, windows: CursorWindow[], params: Record<string, string | number>, readFrom: string | undefined): AsyncGenerator<SyncEvent> {
+  async *#readWindows(
+    cursor: CursorSpec,
+    windows: CursorWindow[],
+    params: Record<string, string | number>,
+    readFrom: string | undefined,
+    request: ListRequest,
+  ): AsyncGenerator<SyncEvent> {
     const books = this.#tracks().map((track) => ({ track, ledger: new Ledger(cursor.field, track.saved, windows) }));
     // A window some earlier run finished for every stream here is not read again.
     const todo = [...windows.keys()].filter((i) => books.some(({ track }) => unfinished(windows, track.saved).some((u) => u.index === i)));
@@ -455,10 +474,19 @@ class StreamRun {
     const startOf = (index: number) =>
       index === 0 ? readFrom : cursor.filterMayExclude ? new Date(Date.parse(windows[index].from) - 1000).toISOString() : windows[index].from;
     const readers = order.map((index) => () => this.#readWindow(cursor, windows[index], index, startOf(index), params));
+    // The windows' counts and what they read, summed: the read is checked as a whole, group by group.
+    const rule = this.stream.count;
+    const sum = rule && { rule, params: this.#filterParams(readFrom, true), before: noCounts(), tally: new Tally(rule.groups?.field) };
+    const after = noCounts();
     for await (const piece of mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2 })) {
       const sink = newSink();
       if (piece.page) await this.#processPage(piece.page, sink);
       else {
+        if (sum && piece.counted) {
+          addCounts(sum.before, piece.counted.before);
+          addCounts(after, piece.counted.after);
+          sum.tally.merge(piece.counted.tally);
+        }
         for (const { track, ledger } of books) {
           // The open-ended newest window ends at the highest value read; the others at their `to`.
           ledger.finish(piece.index, piece.index === tail && track.mark.hasValue ? track.mark.toBookmark(cursor.field) : undefined);
@@ -468,19 +496,30 @@ class StreamRun {
       }
       yield* this.#batch(sink);
     }
+    if (sum) yield* this.#checkCount(sum, after, request);
   }
 
-  /** One window's pages (records at or past `to` are the next window's), then its end. */
+  /**
+   * One window's pages (records at or past `to` are the next window's), then its end, with the
+   * rows its list returned and the API's count under the very same query bounds (so the second
+   * the windows overlap on the wire is in both). A window with an end can only lose records
+   * while it is read (a modified record moves to the newest window), so its count is taken
+   * after the read; the open-ended newest window's before and after, like a sequential read's.
+   */
   async *#readWindow(
     cursor: CursorSpec,
     window: CursorWindow,
     index: number,
     from: string | undefined,
     params: Record<string, string | number>,
-  ): AsyncGenerator<{ index: number; page?: Record<string, unknown>[] }> {
+  ): AsyncGenerator<{ index: number; page?: Record<string, unknown>[]; counted?: WindowCount }> {
     const stream = this.stream;
     const query = { ...params };
-    if (window.to !== undefined && cursor.upperFilter) query[cursor.upperFilter] = upperBound(window.to);
+    const rule = stream.count;
+    const bounds = this.#filterParams(from, true);
+    if (window.to !== undefined && cursor.upperFilter) query[cursor.upperFilter] = bounds[cursor.upperFilter] = upperBound(window.to);
+    const before = rule && window.to === undefined ? await readCounts(this.client, stream.name, rule, bounds) : undefined;
+    const tally = new Tally(rule?.groups?.field);
     const pages = readPages(this.#listClient(stream), {
       stream: stream.name,
       api: stream.api,
@@ -491,10 +530,16 @@ class StreamRun {
       seek: { field: cursor.field, filter: cursor.filter, from, key: stream.primaryKey },
     });
     for await (const page of pages) {
+      tally.add(page);
       const mine = page.filter((record) => inWindow(window, record[cursor.field], index > 0));
       if (mine.length > 0) yield { index, page: mine };
     }
-    yield { index };
+    if (!rule) {
+      yield { index };
+      return;
+    }
+    const after = await readCounts(this.client, stream.name, rule, bounds);
+    yield { index, counted: { before: before ?? after, after, tally } };
   }
 
   /** The count a full read is checked against, taken before the read with the list's filters. */
@@ -508,10 +553,9 @@ class StreamRun {
    * returned is a named difference; a group that came up short (beyond what changed
    * meanwhile) is read once more on its own, and fails the stream if still short.
    */
-  async *#checkCount(count: PendingCount, request: ListRequest): AsyncGenerator<SyncEvent> {
+  async *#checkCount(count: PendingCount, after: Counts, request: ListRequest): AsyncGenerator<SyncEvent> {
     const { rule, params, before, tally } = count;
     const name = this.stream.name;
-    const after = await readCounts(this.client, name, rule, params);
     const verdict = compareCounts(name, rule, before, after, tally);
     for (const message of verdict.tolerated) this.log(message);
     for (const difference of verdict.differences) this.log(`warning: stream '${name}': ${difference}`);
@@ -519,6 +563,7 @@ class StreamRun {
     for (const short of verdict.short) {
       if (!rule.groups) throw shortfallError(name, rule, short, short.read, short.expected);
       this.log(`stream '${name}': the list returned ${short.read} rows ${short.label} of the ${short.expected} counted; reading them again`);
+      const base = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const again = new Tally(rule.groups.field);
       for await (const page of readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } })) {
         again.add(page);
@@ -528,8 +573,9 @@ class StreamRun {
       }
       const recount = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const reread = again.groups.get(short.id) ?? 0;
-      if (reread < recount - Math.abs(recount - (after.groups.get(short.id)?.count ?? 0))) throw shortfallError(name, rule, short, reread, recount);
+      if (reread < recount - Math.abs(recount - base)) throw shortfallError(name, rule, short, reread, recount);
     }
+    this.#proof = `${rule.api}/${rule.path} (${after.total})`;
   }
 
   /** Every track's bookmark at its mark. */
@@ -556,9 +602,11 @@ class StreamRun {
     const stream = this.stream;
     if (stream.pagination !== "single" || stream.api !== IDENTITY_ENDPOINT.api || stream.path !== IDENTITY_ENDPOINT.path) return undefined;
     const identity = this.identity;
+    const affirmed = () => (this.#proof = `${stream.api}/${stream.path} (one object)`);
     return (async function* () {
       if (!identity.readable) throw identity.scopeError;
       yield [identity.record];
+      affirmed();
     })();
   }
 

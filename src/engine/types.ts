@@ -433,6 +433,14 @@ export type SyncEvent =
      * the run summary and `_loads`.
      */
     differences?: string[];
+    /**
+     * What affirmed the top-level read complete: the API's own count of it (`meta.pagination.total`,
+     * a count endpoint such as `v2/orders/count`) or the one object asked for. Absent when nothing
+     * did (a list without a total or count endpoint, a best-effort list that answered 404): the
+     * read then cannot prove that rows it did not bring are gone, and a destination must not
+     * replace a table with it on trust (DuckDB `replace` guards it).
+     */
+    proof?: string;
   }
   /** A stream skipped without failing the run (e.g. the token lacks its scope). */
   | {

@@ -157,6 +157,8 @@ export interface SourceOptions {
   beforeBatch?: (index: number) => void | Promise<void>;
   /** What `stream-start` says (default true: incremental). */
   incremental?: boolean;
+  /** What `stream-end` says affirmed the read (default: nothing did). */
+  proof?: string;
 }
 
 /**
@@ -189,7 +191,8 @@ export async function* source(data: OrderFixture[], options: SourceOptions = {})
     await options.beforeBatch?.(batches++);
     yield { type: "batch", stream: "orders", rows, rescued: 0, state: structuredClone(state) };
   }
-  yield { type: "stream-end", stream: "orders", records: sorted.length, requests: Math.ceil(sorted.length / pageSize) + 1 };
+  const proof = options.proof === undefined ? {} : { proof: options.proof };
+  yield { type: "stream-end", stream: "orders", records: sorted.length, requests: Math.ceil(sorted.length / pageSize) + 1, ...proof };
   state.currently_syncing = null;
   yield { type: "batch", stream: "orders", rows: new Map(), rescued: 0, state: structuredClone(state) };
 }

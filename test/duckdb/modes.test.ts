@@ -136,8 +136,20 @@ describe("replace", () => {
     expect(last).toEqual({ status: "failed", error: "connection reset", ended: true });
   });
 
-  it("empties a table whose stream brings no rows this time", async () => {
-    await loadEvents(source([]), { path, ...modes });
+  it("keeps the tables when a read nothing affirmed brings no rows: the load is partial, naming the stream", async () => {
+    const stored = await count(path, "orders");
+    expect(stored).toBeGreaterThan(0);
+    const summary = await loadEvents(source([]), { path, ...modes });
+    expect(summary.status).toBe("partial");
+    expect(summary.error).toMatch(new RegExp(`replace of orders refused: the read brought no orders rows where ${stored} are stored`));
+    expect(summary.streams.orders.status).toBe("failed");
+    expect(await count(path, "orders")).toBe(stored);
+    expect(await count(path, "order_products")).toBeGreaterThan(0);
+    expect(await query(path, "SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%__replace_%'")).toEqual([]);
+  });
+
+  it("empties a table whose stream brings no rows this time, when the API affirmed the count", async () => {
+    await loadEvents(source([], { proof: "meta.pagination.total (0)" }), { path, ...modes });
     expect(await count(path, "orders")).toBe(0);
     expect(await count(path, "order_products")).toBe(0);
   });

@@ -13,7 +13,9 @@
  *   re-reads the page at the bookmark).
  * - `replace`: rows go to `<table>__replace_<load_id>` and replace the table at the
  *   stream's end (drop + rename + state, one transaction). Until then the stream's state is
- *   held back, so a crash leaves the old table and the old state.
+ *   held back, so a crash leaves the old table and the old state. A read the API did not
+ *   affirm by a count may not empty a table or remove more than `maxFraction` of it
+ *   (replace-guard.ts): it is refused, the old table and state kept, the load `partial`.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ColumnType, Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
@@ -25,6 +27,7 @@ import { inTransaction } from "./connection.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
 import { type Migration, upgradeTables } from "./retype.ts";
+import { replaceLoss, replaceRefusal } from "./replace-guard.ts";
 import { Stage } from "./stage.ts";
 import { dataColumns, ensureTable, storedColumns, tableNames } from "./tables.ts";
 import { DEFAULT_BATCH_ROWS, DEFAULT_BATCH_SECONDS, type LoadOptions, type LoadSummary, type StreamLoadSummary } from "./types.ts";
@@ -69,8 +72,8 @@ export class LoadRun {
   /** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
   #pending: { stream: string; stages: Map<TableInfo, Stage>; state: State; records: number; started: number } | undefined;
   #root: string | undefined;
-  /** Why named streams were skipped (a missing scope): the load ends `partial`. */
-  readonly #failedSkips: string[] = [];
+  /** Why the load is partial: named streams skipped for a missing scope, replaces refused for want of proof. */
+  readonly #incomplete: string[] = [];
   #state: State;
   readonly #initial: State;
   #stages = 0;
@@ -131,7 +134,7 @@ export class LoadRun {
       await this.#record(outcome, message).catch(() => {});
       throw error;
     }
-    const missing = this.#failedSkips;
+    const missing = this.#incomplete;
     return missing.length === 0 ? await this.#record("success") : await this.#record("partial", missing.join("; "));
   }
 
@@ -170,14 +173,14 @@ export class LoadRun {
           Object.assign(this.#stream(name), { status: "success", records: child.records, requests: child.requests, readWith: event.stream });
         }
         if (event.differences) stream.differences = event.differences;
-        await this.#swapReplaced(event.stream);
+        await this.#swapReplaced(event.stream, event.proof);
         for (const info of this.#tables.values()) if (info.root === event.stream) this.#clearing.delete(info.schema.stream);
         this.#clearing.delete(event.stream);
         await this.#record("running");
         return;
       }
       case "stream-skipped":
-        if (event.fails) this.#failedSkips.push(event.reason);
+        if (event.fails) this.#incomplete.push(event.reason);
         this.#skipped.add(event.stream);
         Object.assign(this.#stream(event.stream), { status: "skipped", reason: event.reason });
         return await this.#abandonReplace(event.stream);
@@ -398,12 +401,28 @@ export class LoadRun {
     return paths.sort((a, b) => b.length - a.length);
   }
 
-  /** Swaps a stream's `replace` tables in, with the state held back for them, in one transaction. */
-  async #swapReplaced(stream: string): Promise<void> {
+  /**
+   * Swaps a stream's `replace` tables in, with the state held back for them, in one
+   * transaction — unless nothing affirmed the read (`proof`) and it would empty a table or
+   * remove more of it than allowed: then the swap is refused (see replace-guard.ts).
+   */
+  async #swapReplaced(stream: string, proof: string | undefined): Promise<void> {
     const all = [...this.#tables.values()].filter((i) => i.root === stream && i.mode === "replace");
     if (all.length === 0) return;
     // Tables never created (no rows, now or before) have nothing to replace; a skipped child stream keeps its table.
     const replaced = all.filter((i) => i.columns && !this.#skipped.has(i.schema.stream));
+    if (proof === undefined && !this.options.force) {
+      for (const info of replaced) {
+        const loss = await replaceLoss(this.connection, this.schema, info.schema.name, info.replaceTable, info.schema.primaryKey);
+        const refusal = replaceRefusal(stream, loss, this.options.maxFraction ?? 1);
+        if (refusal === undefined) continue;
+        this.#incomplete.push(refusal);
+        Object.assign(this.#stream(stream), { status: "failed", reason: refusal });
+        // Nothing of the read is kept.
+        for (const table of all) Object.assign(table.summary, { inserted: 0, updated: 0, removed: 0 });
+        return await this.#abandonReplace(stream);
+      }
+    }
     const held = this.#held.get(stream);
     await inTransaction(this.connection, async () => {
       for (const info of all) {
@@ -426,7 +445,7 @@ export class LoadRun {
     }
   }
 
-  /** A skipped stream keeps its old tables and state: its `replace` staging tables are dropped. */
+  /** A skipped stream (or a refused replace) keeps its old tables and state: its `replace` staging tables are dropped. */
   async #abandonReplace(stream: string): Promise<void> {
     this.#held.delete(stream);
     for (const info of this.#tables.values()) {
@@ -440,7 +459,8 @@ export class LoadRun {
   /** End of the events: swap in what ended without a `stream-end` (unless skipped), drop what is left. */
   async #finish(): Promise<void> {
     const roots = new Set([...this.#tables.values()].filter((i) => i.mode === "replace").map((i) => i.root));
-    for (const root of roots) if (!this.#skipped.has(root)) await this.#swapReplaced(root);
+    // No `stream-end`, so no proof of the read.
+    for (const root of roots) if (!this.#skipped.has(root)) await this.#swapReplaced(root, undefined);
     await dropReplaceTables(this.connection, this.schema);
   }
 

@@ -31,6 +31,15 @@ export interface LoadOptions {
    * a refresh re-reads them only from `start_date`.
    */
   fullRefresh?: boolean;
+  /**
+   * A `replace` (asked, or a full refresh's) of a stream whose read the API did not affirm by
+   * a count (`stream-end` without `proof`) is refused when it would empty a table that holds
+   * rows or remove more than this share of its rows (the CLI passes `reconcile_max_fraction`;
+   * default 1: only a read that would empty a table is refused)…
+   */
+  maxFraction?: number;
+  /** …unless forced (`--force`). */
+  force?: boolean;
   /** Total API requests so far (e.g. `() => client.requests`), recorded in `_loads.requests`; default: the sum of the streams'. */
   requests?: () => number;
   /** Anything worth keeping with the load (tap version, selection…), stored as `_loads.metadata`. Never secrets. */
@@ -85,7 +94,10 @@ export interface LoadSummary {
   loadId: string;
   schema: string;
   /** `interrupted`: stopped by SIGINT/SIGTERM after committing what was read (counts below). */
-  /** `partial`: every stream was committed except those the user named that the token lacks the scope for (`error` names them). */
+  /**
+   * `partial`: every stream was committed except those the user named that the token lacks the scope for,
+   * and those whose `replace` was refused for want of proof (`error` names them).
+   */
   status: "success" | "partial" | "failed" | "interrupted";
   startedAt: string;
   endedAt: string;

@@ -54,6 +54,8 @@ export type FaultRule = FaultScope & (
   | { kind: "drop-field"; field: string; rows?: "all" | "first" }
   /** Leave out the first `count` (default 1) listed items of each page, the page's meta unchanged. */
   | { kind: "drop-rows"; count?: number }
+  /** A list answers as if it held nothing: a v2 list 204, a v3 list `{"data": [], "meta": {}}` (no total to tell otherwise). */
+  | { kind: "empty-list" }
   /** `orders/count` counts `count` more orders in status `status` than the list holds (as if the list left them out). */
   | { kind: "extra-count"; status: number; count: number }
   /** Answer as if `limit` were at most `limit` (default 50, the API's default page size). */

@@ -29,6 +29,10 @@ export const NAMED_MISBEHAVIOURS: Record<string, { rule: FaultRule; what: string
     rule: { kind: "drop-rows", count: 1, match: "/v3/catalog/brands" },
     what: "each page lacks its first row while meta.pagination counts it",
   },
+  "empty-list": {
+    rule: { kind: "empty-list", match: "/v2/gift_certificates" },
+    what: "a list answers as if it held nothing: a v2 list 204 No Content, a v3 list a page without rows or pagination meta",
+  },
   "count-incomplete": {
     rule: { kind: "extra-count", status: 0, count: 5, match: "/v2/orders/count" },
     what: "orders/count counts 5 Incomplete orders (status 0) the orders list never returns",
@@ -75,6 +79,12 @@ export function reshape(fault: FaultRule | undefined, reply: Reply): Reply {
         }));
     case "drop-rows":
       return mapItems(reply, (items) => items.slice(fault.count ?? 1));
+    case "empty-list": {
+      const body = reply.body as unknown;
+      if (Array.isArray(body)) return { ...reply, status: 204, body: undefined };
+      if (body && typeof body === "object" && Array.isArray((body as { data?: unknown }).data)) return { ...reply, body: { data: [], meta: {} } };
+      return reply;
+    }
     case "extra-count": {
       const body = reply.body as { count: number; statuses: { id: number; count: number }[] };
       const statuses = body.statuses.map((s) => (s.id === fault.status ? { ...s, count: s.count + fault.count } : s));
