@@ -79,7 +79,7 @@ const CASES: Case[] = [
     // The spec gives last_updated `format: date-time`, but v2 dates are RFC 2822 (its own example
     // shows `Tue, 12 Jun 2018 14:41:56 +0000`); check the RFC 2822 shape instead.
     patch: (schema) => {
-      const props = schema.items.allOf[1].properties;
+      const props = schema.definitions.currency_Full.allOf[1].properties; // items: currency_Full
       delete props.last_updated.format;
       props.last_updated.pattern = "^[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$";
     },

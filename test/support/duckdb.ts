@@ -1,16 +1,21 @@
 /** Comparing DuckDB files written by loads: row counts per table, and rows that differ between two files. */
 import { DuckDBInstance } from "@duckdb/node-api";
-import { query } from "../duckdb/fixtures.ts";
 
-/** Rows per table of schema `bigcommerce` (bookkeeping tables `_…` left out). */
+/** Rows per table of schema `bigcommerce` (bookkeeping tables `_…` left out); the file is opened once for all of them. */
 export async function rowCounts(path: string): Promise<Record<string, number>> {
-  const tables = await query(path, "select table_name from information_schema.tables where table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'");
-  const out: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await query(path, `select count(*)::int as n from bigcommerce."${table_name}"`);
-    out[String(table_name)] = Number(row.n);
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    const tables = (await connection.runAndReadAll(
+      "select table_name from information_schema.tables where table_schema = 'bigcommerce' and table_name not like '\\_%' escape '\\'",
+    )).getRows().map(([t]) => String(t));
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = Number((await connection.runAndReadAll(`select count(*)::int as n from bigcommerce."${t}"`)).getRows()[0][0]);
+    return out;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
-  return out;
 }
 
 /** Rows of every table in `a` that differ from `b` (either way), ignoring load bookkeeping columns. */
