@@ -2,7 +2,8 @@
  * The DuckDB write paths against the emulator: a first load only inserts (no stored row is
  * replaced, no child row removed), a record met twice in one load ends as one row whether its
  * two pages fall in one batch or in two, an incremental batch of several pages merges a changed
- * order (its removed line item disappears), and a load killed between batches of several pages
+ * order (its removed line item disappears), a record met in two cursor windows of one first load
+ * ends as one row, and a load killed between batches of several pages
  * keeps the rows of whole batches with the state after them, so the rerun ends exactly-once.
  */
 import { join } from "node:path";
@@ -112,6 +113,49 @@ describe("write paths and batches (engine → DuckDB)", () => {
     expect(await query(path, `SELECT id FROM bigcommerce.order_products WHERE order_id = ${target.id} AND id = ${removed.id}`)).toEqual([]);
     expect(await count(path, `SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products WHERE order_id = ${target.id}`)).toBe(target.lines.length);
     expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products")).toBe(stored - 1);
+  });
+});
+
+describe("a first load read in cursor windows (engine → DuckDB)", () => {
+  let emulator: Emulator;
+  let config: Config;
+  const tmp = tempDir();
+  beforeAll(async () => {
+    // 250 orders in pages of 5: 50 full pages, so the first load is cut into windows read at once.
+    ({ emulator, config } = await emulatorWithConfig({ sizes: { orders: 250, customers: 20, products: 15 } }, { page_size: 5 }));
+  });
+  afterAll(async () => {
+    await emulator.close();
+    tmp.cleanup();
+  });
+
+  it("a record met in two windows of one load (changed after the oldest window read it) ends as one row, its last version", async () => {
+    const path = tmp.file("windows.duckdb");
+    const oldest = emulator.store.orders.filter((o) => !o.deleted).sort((a, b) => a.modified - b.modified || a.id - b.id)[0]!;
+    let moved = false;
+    const client = clientFor(config, FAST_RETRIES);
+    const events = sync({ config, selection: { streams: ["orders", "order_products"] }, state: { bookmarks: {} }, client });
+    async function* watched(): AsyncGenerator<SyncEvent> {
+      for await (const event of events) {
+        // Read by the oldest window; changed now, so the open-ended newest window meets it again.
+        if (!moved && event.type === "batch" && event.rows.get("orders")?.some((row) => Number(row.id) === oldest.id)) {
+          emulator.store.updateOrder(oldest.id, { staff_notes: "changed between windows" });
+          moved = true;
+        }
+        yield event;
+      }
+    }
+    const summary = await loadEvents(watched(), { path, batchRows: 50 });
+    expect(moved).toBe(true);
+    const windowed = emulator.log.filter((e) => e.endpoint === "GET /v2/orders" && e.query.max_date_modified !== undefined);
+    expect(windowed.length, "orders read in bounded windows").toBeGreaterThan(0);
+    expect(summary.streams.orders.records).toBe(251);
+    expect(summary.tables.orders).toMatchObject({ inserted: 250, removed: 0 });
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(250);
+    expect(await count(path, "SELECT count(DISTINCT id)::INTEGER AS n FROM bigcommerce.orders")).toBe(250);
+    expect(await query(path, `SELECT staff_notes FROM bigcommerce.orders WHERE id = ${oldest.id}`)).toEqual([{ staff_notes: "changed between windows" }]);
+    expect(await count(path, `SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products WHERE order_id = ${oldest.id}`)).toBe(emulator.store.order(oldest.id)!.lines.length);
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM (SELECT id, order_id FROM bigcommerce.order_products GROUP BY ALL HAVING count(*) > 1)")).toBe(0);
   });
 });
 

@@ -67,6 +67,19 @@ const LOCKED = /Could not set lock on file .*Conflicting lock is held in .*\(PID
 /** How often a waiting reader tries again. */
 const RETRY_MS = 500;
 
+/**
+ * DuckDB's allocator gives memory back instead of keeping it for reuse: freed memory past 8 MB
+ * is returned after each task (default 128 MB), by a background thread, and bulk inserts
+ * buffer one row group, not five. `memory_limit` bounds only the buffer pool; without these
+ * the process's RSS grew through a load (20 000 orders: peak 465 MB → 400 MB with them, same
+ * CPU; docs/performance.md).
+ */
+const ALLOCATOR_SETTINGS: Record<string, string> = {
+  allocator_flush_threshold: "8MB",
+  allocator_background_threads: "true",
+  write_buffer_row_group_count: "1",
+};
+
 /** Opens (or creates) a DuckDB file. */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) throw new RuntimeFailure(`DuckDB file ${path} does not exist`);
@@ -75,6 +88,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
   if (options.threads !== undefined) settings.threads = String(options.threads);
   if (path !== ":memory:") settings.temp_directory = `${path}.tmp`;
+  Object.assign(settings, ALLOCATOR_SETTINGS);
   const instance = await DuckDBInstance.create(":memory:", settings);
   const connection = await instance.connect();
   let told = false;

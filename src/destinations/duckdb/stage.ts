@@ -13,7 +13,7 @@
  * (decimals scaled from their text, microsecond timestamps). Memory: one chunk of converted
  * values at a time on top of the page itself.
  */
-import { type DuckDBAppender, DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBAppender, DuckDBDataChunk, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
 import type { ColumnType, Row } from "../../engine/types.ts";
 import { RuntimeFailure } from "../../errors.ts";
 import { ident } from "./sql.ts";
@@ -66,26 +66,33 @@ export class Stage {
   append(rows: readonly Row[]): void {
     const names = this.#names;
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const part = rows.slice(start, start + CHUNK_ROWS);
-      const values: DuckDBValue[][] = names.map(() => new Array(part.length));
-      const order: DuckDBValue[] = new Array(part.length);
-      for (let r = 0; r < part.length; r++) {
-        const row = withUnknownRescued(part[r]!, this.#known);
+      const count = Math.min(CHUNK_ROWS, rows.length - start);
+      const part: Row[] = new Array(count);
+      for (let r = 0; r < count; r++) {
+        const row = withUnknownRescued(rows[start + r]!, this.#known);
         this.rescued += rescuedValues(row[RESCUED]);
-        for (let c = 0; c < names.length; c++) {
-          try {
-            values[c]![r] = this.converters[c]!(row[names[c]!]);
-          } catch (error) {
-            if (!(error instanceof ValueError)) throw error;
-            throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
-          }
-        }
-        order[r] = BigInt(this.rows + r);
+        part[r] = row;
       }
-      const chunk = DuckDBDataChunk.create(this.types, part.length);
-      chunk.setColumns([...values, order]);
+      // Column by column straight into the chunk's vectors: one converter per loop, no value arrays.
+      const chunk = DuckDBDataChunk.create(this.types, count);
+      for (let c = 0; c < names.length; c++) {
+        const vector = chunk.getColumnVector(c);
+        const convert = this.converters[c]!;
+        const name = names[c]!;
+        let r = 0;
+        try {
+          for (; r < count; r++) vector.setItem(r, convert(part[r]![name]));
+        } catch (error) {
+          if (!(error instanceof ValueError)) throw error;
+          throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${name}: ${error.message}`, { cause: error });
+        }
+        vector.flush();
+      }
+      const order = chunk.getColumnVector(names.length);
+      for (let r = 0; r < count; r++) order.setItem(r, BigInt(this.rows + r));
+      order.flush();
       this.appender.appendDataChunk(chunk);
-      this.rows += part.length;
+      this.rows += count;
     }
   }
 

@@ -80,6 +80,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 function toBigInt(value: unknown): bigint {
+  if (Number.isSafeInteger(value)) return BigInt(value as number);
   let n: bigint;
   if (typeof value === "bigint") n = value;
   else if (typeof value === "number" && Number.isInteger(value)) n = BigInt(value);
@@ -133,6 +134,8 @@ export function timestampMicros(value: unknown): bigint {
   if (typeof value !== "string") return fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
+  // The engine's form (`toISOString`: milliseconds, then Z) has no digits past the milliseconds.
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(19) === 46) return BigInt(ms * 1000);
   // Date.parse keeps milliseconds; digits 4–6 of the fraction are the remaining microseconds.
   const extra = Number((FRACTION.exec(value)?.[1] ?? "").slice(3, 6).padEnd(3, "0"));
   return BigInt(ms) * 1000n + BigInt(extra);
