@@ -54,7 +54,7 @@ export default defineStreams([
       groups: { at: "statuses", id: "id", name: "name", count: "count", field: "status_id", filter: "status_id" },
     },
     exclude: ["consignments", "fees"],
-    archived: { params: { is_deleted: "true" }, field: "is_deleted" },
+    archived: { params: { is_deleted: "true" }, field: "is_deleted", idFilters: { min: "min_id", max: "max_id" } },
     storeFields: [{
       // Checkout address form fields of the billing address, one column each.
       path: "billing_address.form_fields",

@@ -5,7 +5,8 @@ import type { DeleteGuard } from "../destinations/duckdb/deletes.ts";
 import { RuntimeFailure } from "../errors.ts";
 import { bindState, checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
-import { findStream } from "../engine/registry.ts";
+import { findStream, isRoot } from "../engine/registry.ts";
+import { sweepArchived, sweepable } from "../engine/archive-sweep.ts";
 import { upgradeState } from "../engine/state.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
 import { childrenSummary, clientFor, plannedTables, type Selection, sync } from "../engine/sync.ts";
@@ -64,8 +65,9 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     bindState(state, request.config, identity, `schema '${request.schema}' of ${request.path}`, "load this store into a schema of its own with --schema NAME");
     const events = sync({ config: request.config, selection: fullReadsForReplace(request.selection, request.writeModes), state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const tracked = request.progress ? request.progress.track(events) : events;
+    const family = registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth })));
     const summary = await destination.load(logged(tracked, request.log), {
-      tables: registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth }))),
+      tables: family,
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
       maxFraction: config.reconcile_max_fraction,
@@ -75,12 +77,28 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       batchSeconds: config.batch_seconds,
     });
     const deleted: Record<string, number> = {};
+    // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.
+    for (const name of request.selection.streams) {
+      const stream = findStream(registry, name)!;
+      const incremental = state.bookmarks[name] !== undefined && !request.fullRefresh && !request.selection.fullTable?.has(name);
+      if (!isRoot(stream) || !sweepable(stream) || !incremental || summary.streams[name]?.status !== "success") continue;
+      const table = family.find((t) => t.name === name)!;
+      const held = destination.heldIds(table, stream.count.groups?.field);
+      const swept = await sweepArchived(client, stream, request.config, held);
+      const marked = swept.gone.length > 0 ? await destination.markArchived(table, swept.gone, family) : 0;
+      if (marked > 0) deleted[name] = marked;
+      request.log(
+        `archived ${name}: ${swept.held} live rows held, ${swept.counted} counted by the API` +
+          (swept.gone.length > 0 ? `; ${swept.gone.length} no longer listed (archived), marked deleted with their children` : "") +
+          ` (${swept.requests} requests)`,
+      );
+    }
     if (request.reconcileDeletes && summary.status === "success") {
       for (const name of request.selection.streams) {
         const stream = findStream(registry, name)!;
         if (!canReconcile(stream) || summary.streams[name]?.status !== "success") continue;
         const guard = request.force ? undefined : reconcileGuard(name, request.config.reconcile_max_fraction);
-        deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config), guard);
+        deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config), guard, family);
         request.log(`reconcile ${name}: ${deleted[name]} rows marked deleted`);
       }
     }

@@ -173,6 +173,7 @@ export const EMULATOR = define({
     "latency-ms": { type: "string", value: "BASE[,PER_ROW]", help: "delay before every answer, and per record it lists, in ms (default 0)" },
     "no-rate-limit": { type: "boolean", help: "no quota and no X-Rate-Limit-* headers" },
     "changed-orders": { type: "string", value: "N", help: "N orders (spread over the ids) modified after the generated history, as if changed since a load" },
+    "archived-orders": { type: "string", value: "N", help: "N orders (spread over the ids) archived at seed time (deleted: is_deleted, left out of the list; default 0)" },
     misbehave: { type: "string", multiple: true, value: "NAME[@PATH]", help: "answer unlike BigCommerce usually does, e.g. cap-50, no-cursor-meta (docs/emulator.md lists them)" },
   },
   examples: ["emulator --port 8080 --orders 5000", "emulator --latency-ms 200,4 --quota 150 --window-ms 3000", "emulator --misbehave cap-50 --misbehave list-404@/v3/catalog/brands"],

@@ -12,6 +12,8 @@ import { misbehaviourRule } from "./http/misbehave.ts";
 import { startEmulator } from "./index.ts";
 
 const COUNT_FLAGS = ["orders", "customers", "products", "brands", "categories", "coupons"] as const;
+/** Size flags whose size has another name. */
+const SIZE_FLAGS = { "archived-orders": "archivedOrders" } as const;
 
 function integer(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;
@@ -50,6 +52,10 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   for (const flag of COUNT_FLAGS) {
     const n = integer(flag, str(flag));
     if (n !== undefined) sizes[flag] = n;
+  }
+  for (const [flag, size] of Object.entries(SIZE_FLAGS)) {
+    const n = integer(flag, str(flag as keyof typeof values));
+    if (n !== undefined) sizes[size] = n;
   }
   const faults = ((values.misbehave ?? []) as string[]).map((spec) => {
     try {

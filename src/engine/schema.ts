@@ -61,6 +61,7 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
     depth: 0,
   };
   if (stream.parent) table.parent = { table: stream.parent.stream, keys: { ...(stream.parent.tableKeys ?? stream.parent.keys) } };
+  if (stream.archived) table.archived = stream.archived.field;
   const plan = newPlan(table);
   const exclude = new Set([...(stream.exclude ?? []), ...(stream.parent?.source.kind === "inline" ? stream.parent.source.omit ?? [] : [])]);
   let properties = { ...(stream.schema.properties ?? {}) };

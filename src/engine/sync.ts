@@ -384,7 +384,7 @@ class StreamRun {
     const rule = stream.archived!;
     const ask = Object.entries(rule.params).map(([k, v]) => `${k}=${v}`).join("&");
     const params = { ...this.#parentParams(undefined), ...rule.params, [cursor.filter]: filterValue(from) };
-    const fallback = "archived records are not read this run (load --reconcile-deletes marks the rows the store no longer lists)";
+    const fallback = "archived records are not read this run (a DuckDB load still finds them: its id sweep compares the rows it holds with the API count)";
     try {
       const pages = readPages(this.#listClient(stream), {
         stream: stream.name,

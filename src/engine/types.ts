@@ -165,6 +165,20 @@ interface StreamEntryBase {
   channelField?: string;
 }
 
+/**
+ * Archived (deleted) records a list leaves out unless asked with `params` (orders: `is_deleted=true`, used by
+ * BigCommerce integrations but absent from the spec copy: an assumption). Each incremental run also reads those
+ * modified since the bookmark and emits them with `field` true; a list that rejects the parameter (4xx) or
+ * ignores it is a warning, not a failure. With `idFilters` (the list's id range filters) and a `count`, a
+ * destination that holds rows compares them with the count and sweeps ids where they disagree
+ * (src/engine/archive-sweep.ts), which also finds records whose archiving left their cursor as it was.
+ */
+export interface ArchivedRule {
+  params: Record<string, string>;
+  field: string;
+  idFilters?: { min: string; max: string };
+}
+
 /** A top-level stream as written in `streams/`: read from a list endpoint of its own. */
 export interface RootStreamEntry extends StreamEntryBase {
   /** `v2` or `v3`; the path is under `/stores/{store_hash}/{api}/`. */
@@ -184,13 +198,8 @@ export interface RootStreamEntry extends StreamEntryBase {
    * ends with what it read, instead of failing the run.
    */
   bestEffort?: boolean;
-  /**
-   * Archived (deleted) records the list leaves out unless asked with `params` (orders: `is_deleted=true`, used
-   * by BigCommerce integrations but absent from the spec copy: an assumption). Each incremental run also reads
-   * those modified since the bookmark and emits them with `field` true. A list that rejects the parameter
-   * (4xx) or ignores it is a warning, not a failure.
-   */
-  archived?: { params: Record<string, string>; field: string };
+  /** Archived (deleted) records the list leaves out: how to read and find them (see `ArchivedRule`). */
+  archived?: ArchivedRule;
   /** Query parameters that ask for ids only, for delete reconciliation (e.g. `include_fields=id`). */
   idsOnlyParams?: Record<string, string>;
   /**
@@ -374,6 +383,11 @@ export interface TableSchema {
   cursor?: string;
   columns: Column[];
   writeMode: WriteMode;
+  /**
+   * The boolean column that says a row's record is archived (`ArchivedRule.field`, orders' `is_deleted`): a
+   * destination marks such rows and their children deleted.
+   */
+  archived?: string;
   /** How many arrays deep a split child table sits below its registry stream (0 for every registry stream, child streams included). */
   depth: number;
 }

@@ -1,70 +1,183 @@
 /**
- * Deleted (archived) orders through the real CLI: the next incremental run reads the orders archived since
- * the bookmark (`is_deleted=true`) and emits them flagged, in DuckDB and in Singer; a list that rejects the
- * parameter is a warning, not a failure.
+ * Deleted (archived) orders through the real CLI. The first load leaves out the orders archived before it (they
+ * are not live); each incremental load then reads the orders archived since the bookmark (`is_deleted=true`) and
+ * compares the live rows it holds with orders/count, sweeping ids where they disagree (which finds archives that
+ * left date_modified as it was). Archived orders are marked `is_deleted` with `_deleted_at`, and their child rows
+ * with them; in Singer they are RECORDs with `is_deleted: true`. A list that rejects the parameter is a warning
+ * and the sweep still finds them. `--reconcile-deletes` marks the swept table's children too.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
 import { parseSinger, recordsByStream, runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
+import { singerAjv } from "../support/singer.ts";
 import { query } from "./fixtures.ts";
 
 let emulator: Emulator;
 let dir: string;
 let config: string;
+const ORDERS = 150;
+/** Archived at seed time (spread over the ids). */
+const SEEDED = 3;
 
 beforeAll(async () => {
   let raw: Record<string, unknown>;
-  ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: 120 } }, { page_size: 50 }));
+  ({ emulator, raw } = await emulatorWithConfig({ sizes: { orders: ORDERS, archivedOrders: SEEDED } }, { page_size: 50 }));
   dir = tempDir("tap-bc-deleted-");
   config = writeFile(dir, "config.json", raw);
 });
 afterAll(() => emulator.close());
 
-describe("archived orders", () => {
-  it("are marked is_deleted in DuckDB on the next incremental load, with one extra request", async () => {
-    const db = join(dir, "orders.duckdb");
-    const load = () => runCli(["load", "--config", config, "--duckdb", db, "--streams", "orders,order_products"]);
-    expect((await load()).code).toBe(0);
-    const archived = [105, 150];
-    for (const id of archived) emulator.store.deleteOrder(id);
+const CHILDREN = ["order_products", "order_consignments"];
+const STREAMS = ["orders", ...CHILDREN].join(",");
+
+/** Requests of the sweep: orders/count and orders asked by id range. */
+function sweepRequests() {
+  const byId = (e: { query: Record<string, string> }) => e.query.min_id !== undefined;
+  return {
+    counts: emulator.log.filter({ endpoint: "GET /v2/orders/count" }).filter(byId).length,
+    pages: emulator.log.filter({ endpoint: "GET /v2/orders" }).filter(byId).length,
+  };
+}
+
+/** The archived orders held, and whether each child row carries its order's `_deleted_at` (and only those). */
+async function marks(db: string): Promise<{ archived: number[]; unmarked: number; stray: number }> {
+  const archived = (await query(db, "select id::int as id from bigcommerce.orders where is_deleted and _deleted_at is not null order by id"))
+    .map((r) => r.id as number);
+  let unmarked = 0;
+  let stray = 0;
+  for (const child of CHILDREN) {
+    const [row] = await query(
+      db,
+      `select count(*) filter (where o.is_deleted and c._deleted_at is distinct from o._deleted_at)::int as unmarked,
+              count(*) filter (where not o.is_deleted and c._deleted_at is not null)::int as stray
+       from bigcommerce.${child} c join bigcommerce.orders o on o.id = c.order_id`,
+    );
+    unmarked += row!.unmarked as number;
+    stray += row!.stray as number;
+  }
+  return { archived, unmarked, stray };
+}
+
+describe("archived orders in DuckDB", () => {
+  const db = () => join(dir, "orders.duckdb");
+  const load = () => runCli(["load", "--config", config, "--duckdb", db(), "--streams", STREAMS]);
+  const seeded = () => emulator.store.orders.filter((o) => o.deleted).map((o) => o.id);
+
+  it("the first load holds only live orders: those archived before it are left out, with no extra request", async () => {
+    expect(seeded()).toHaveLength(SEEDED);
+    const first = await load();
+    expect(first.code, first.stderr).toBe(0);
+    const ids = (await query(db(), "select id::int as id from bigcommerce.orders")).map((r) => r.id as number);
+    expect(ids).toHaveLength(ORDERS - SEEDED);
+    for (const id of seeded()) expect(ids).not.toContain(id);
+    expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted === "true")).toHaveLength(0);
+    expect(sweepRequests()).toEqual({ counts: 0, pages: 0 });
+  });
+
+  it("an archive that left date_modified as it was is found by the id sweep; the order and its child rows are marked", async () => {
+    const gone = [emulator.store.orders[20]!.id, emulator.store.orders[21]!.id];
+    for (const id of gone) emulator.store.deleteOrder(id, "unchanged");
     emulator.log.clear();
     const second = await load();
     expect(second.code, second.stderr).toBe(0);
-    const asked = emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted === "true");
-    expect(asked.length).toBe(1);
-    const rows = await query(db, "select id::int as id from bigcommerce.orders where is_deleted order by id");
-    expect(rows.map((r) => r.id)).toEqual(archived);
-    expect((await query(db, "select count(*)::int as n from bigcommerce.orders"))[0]!.n).toBe(120);
+    expect(second.stderr).toMatch(/archived orders: \d+ live rows held, \d+ counted by the API; 2 no longer listed/);
+    const found = await marks(db());
+    expect(found.archived).toEqual(gone);
+    expect(found.unmarked).toBe(0);
+    expect(found.stray).toBe(0);
+    const children = await query(db(), `select count(*)::int as n from bigcommerce.order_products where order_id in (${gone.join(",")}) and _deleted_at is not null`);
+    expect(children[0]!.n).toBeGreaterThan(0);
+    // Halving 147 held ids down to a page of 50: a few counts and one page per neighbouring pair, not every id.
+    const cost = sweepRequests();
+    expect(cost.pages).toBeGreaterThanOrEqual(1);
+    expect(cost.pages).toBeLessThanOrEqual(2);
+    expect(cost.counts).toBeLessThanOrEqual(4);
   });
 
-  it("are emitted as Singer RECORDs with is_deleted: true", async () => {
-    const first = await runCli(["--config", config]);
-    expect(first.code, first.stderr).toBe(0);
-    const state = writeFile(dir, "state.json", parseSinger(first.stdout).filter((m) => m.type === "STATE").at(-1)!.value);
-    emulator.store.deleteOrder(160);
-    const second = await runCli(["--config", config, "--state", state]);
-    expect(second.code, second.stderr).toBe(0);
-    const orders = recordsByStream(parseSinger(second.stdout)).get("orders") ?? [];
-    // Every order archived since the first run's bookmark (the earlier tests archived some too), 160 among them.
-    const flagged = orders.filter((r) => r.is_deleted === true).map((r) => r.id as number);
-    expect(flagged).toContain(160);
-    for (const id of flagged) expect(emulator.store.order(id)!.deleted, String(id)).toBe(true);
+  it("nothing archived since: one count request, no id page", async () => {
+    emulator.log.clear();
+    const third = await load();
+    expect(third.code, third.stderr).toBe(0);
+    expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
+    expect((await marks(db())).archived).toHaveLength(2);
   });
 
-  it("a list that rejects is_deleted=true is a warning, and the load still succeeds", async () => {
-    const db = join(dir, "rejected.duckdb");
-    const load = () => runCli(["load", "--config", config, "--duckdb", db, "--streams", "orders"]);
-    expect((await load()).code).toBe(0);
+  it("an archive that moved date_modified comes with the is_deleted=true read, children marked in the same batch", async () => {
+    const id = emulator.store.orders[60]!.id;
+    emulator.store.deleteOrder(id);
+    emulator.log.clear();
+    const next = await load();
+    expect(next.code, next.stderr).toBe(0);
+    expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted === "true")).toHaveLength(1);
+    const found = await marks(db());
+    expect(found.archived).toContain(id);
+    expect(found.archived).toHaveLength(3);
+    expect(found.unmarked).toBe(0);
+    // The read marked it already: the held rows agree with the count, so no id page.
+    expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
+  });
+
+  it("a list that rejects is_deleted=true is a warning, and the id sweep still marks the archived order", async () => {
+    const id = emulator.store.orders[100]!.id;
     emulator.setFaults([{ kind: "status", status: 400, match: "is_deleted=true", times: 5 }]);
     try {
-      emulator.store.deleteOrder(170);
-      const second = await load();
-      expect(second.code, second.stderr).toBe(0);
-      expect(second.stderr).toMatch(/warning: orders: the list rejected is_deleted=true/);
+      emulator.store.deleteOrder(id);
+      const next = await load();
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).toMatch(/warning: orders: the list rejected is_deleted=true/);
+      expect(next.stderr).toMatch(/1 no longer listed/);
     } finally {
       emulator.setFaults([]);
     }
+    const found = await marks(db());
+    expect(found.archived).toContain(id);
+    expect(found.unmarked).toBe(0);
+  });
+});
+
+describe("archived orders in Singer", () => {
+  it("are RECORDs with is_deleted: true, valid against the orders SCHEMA", async () => {
+    const first = await runCli(["--config", config]);
+    expect(first.code, first.stderr).toBe(0);
+    const firstOrders = recordsByStream(parseSinger(first.stdout)).get("orders") ?? [];
+    expect(firstOrders.some((r) => r.is_deleted === true)).toBe(false);
+    const state = writeFile(dir, "state.json", parseSinger(first.stdout).filter((m) => m.type === "STATE").at(-1)!.value);
+    const id = emulator.store.orders[130]!.id;
+    emulator.store.deleteOrder(id);
+    const second = await runCli(["--config", config, "--state", state]);
+    expect(second.code, second.stderr).toBe(0);
+    const messages = parseSinger(second.stdout);
+    const orders = recordsByStream(messages).get("orders") ?? [];
+    const flagged = orders.filter((r) => r.is_deleted === true).map((r) => r.id as number);
+    expect(flagged).toContain(id);
+    for (const archived of flagged) expect(emulator.store.order(archived)!.deleted, String(archived)).toBe(true);
+    const schema = messages.find((m) => m.type === "SCHEMA" && m.stream === "orders")!.schema as object;
+    const validate = singerAjv().compile(schema);
+    for (const record of orders.filter((r) => r.is_deleted === true)) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
+
+describe("--reconcile-deletes", () => {
+  it("marks the rows below a swept row too (a deleted product's images)", async () => {
+    const db = join(dir, "products.duckdb");
+    const load = (...extra: string[]) => runCli(["load", "--config", config, "--duckdb", db, "--streams", "products,product_images", ...extra]);
+    expect((await load()).code).toBe(0);
+    const [withImages] = await query(db, "select product_id::int as id from bigcommerce.product_images group by 1 order by 1 limit 1");
+    const id = withImages!.id as number;
+    expect(emulator.store.deleteProduct(id)).toBe(true);
+    const swept = await load("--reconcile-deletes");
+    expect(swept.code, swept.stderr).toBe(0);
+    const [row] = await query(
+      db,
+      `select count(*)::int as images, count(*) filter (where i._deleted_at is not distinct from p._deleted_at)::int as marked,
+              max(p._deleted_at is not null)::int as product
+       from bigcommerce.product_images i join bigcommerce.products p on p.id = i.product_id where p.id = ${id}`,
+    );
+    expect(row).toEqual({ images: expect.any(Number), marked: row!.images, product: 1 });
+    expect(row!.images).toBeGreaterThan(0);
+    const [others] = await query(db, `select count(*)::int as n from bigcommerce.product_images where product_id <> ${id} and _deleted_at is not null`);
+    expect(others!.n).toBe(0);
   });
 });

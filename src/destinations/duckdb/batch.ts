@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { TableSchema, WriteMode } from "../../engine/types.ts";
+import { markChildren, stagesArchived } from "./archived.ts";
 import { sameType } from "./column-types.ts";
 import type { Stage } from "./stage.ts";
 import { qualified } from "./sql.ts";
@@ -39,6 +40,8 @@ export interface BatchContext {
   physical(info: TableInfo): Promise<string>;
   /** Descendant paths a merge of the table cascades to, deepest first. */
   cascadePaths(info: TableInfo): TableInfo[][];
+  /** Every table known (the source's and this load's), for marking an archived row's children. */
+  family: readonly TableSchema[];
 }
 
 function zero(): TableCounts {
@@ -64,7 +67,9 @@ export async function writeTables(context: BatchContext, tables: readonly TableI
     if (known) return known;
     const stage = stages.get(info)!;
     stage.close();
-    const made = { table: qualified(context.schema, await context.physical(info)), stage: stage.name, columns: dataColumns(info.columns!) };
+    const columns = dataColumns(info.columns!);
+    const archived = info.schema.archived && columns.includes(info.schema.archived) ? info.schema.archived : undefined;
+    const made = { table: qualified(context.schema, await context.physical(info)), stage: stage.name, columns, archived };
     targets.set(info, made);
     Object.assign(count(info), { rows: stage.rows, rescued: stage.rescued });
     return made;
@@ -99,6 +104,12 @@ export async function writeTables(context: BatchContext, tables: readonly TableI
       counted.inserted = await appendNew(connection, into, identity, stamp);
       counted.skipped = counted.rows - counted.inserted;
     }
+  }
+  // Archived rows in the batch (marked by their write): their children, stored now or before, are marked with them.
+  for (const info of tables) {
+    const into = targets.get(info);
+    if (!into?.archived || info.mode === "replace" || !(await stagesArchived(connection, into.stage, into.archived))) continue;
+    await markChildren(connection, context.schema, info.schema, context.family, into.stage);
   }
   return counts;
 }

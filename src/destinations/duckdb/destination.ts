@@ -5,8 +5,11 @@
  */
 import { existsSync } from "node:fs";
 import { DuckDBConnection } from "@duckdb/node-api";
-import type { State, SyncEvent } from "../../engine/types.ts";
+import type { HeldIds } from "../../engine/archive-sweep.ts";
+import type { State, SyncEvent, TableSchema } from "../../engine/types.ts";
+import { heldIds, markArchivedIds, markChildren } from "./archived.ts";
 import { ensureBookkeeping, loadState } from "./bookkeeping.ts";
+import { inTransaction } from "./connection.ts";
 import { type Database, type DatabaseOptions, openDatabase } from "./connection.ts";
 import { type DeleteGuard, markDeletedRows } from "./deletes.ts";
 import { exportWith, type ExportOptions } from "./export.ts";
@@ -50,9 +53,35 @@ export class DuckDBDestination {
     return await new LoadRun(this.connection, this.schema, await this.readState(), options).run(events);
   }
 
-  /** Sets `_deleted_at` on rows of `table` whose key is not in `liveKeys` (`|`-joined key values); returns how many. */
-  async markDeleted(table: string, primaryKey: readonly string[], liveKeys: Iterable<string | number | bigint>, guard?: DeleteGuard): Promise<number> {
-    return await markDeletedRows(this.connection, this.schema, table, primaryKey, liveKeys, guard);
+  /**
+   * Sets `_deleted_at` on rows of `table` whose key is not in `liveKeys` (`|`-joined key values); returns how many.
+   * With `family` (table schemas, the table's among them), the rows of the tables below it follow their parent's mark.
+   */
+  async markDeleted(
+    table: string,
+    primaryKey: readonly string[],
+    liveKeys: Iterable<string | number | bigint>,
+    guard?: DeleteGuard,
+    family?: readonly TableSchema[],
+  ): Promise<number> {
+    const marked = await markDeletedRows(this.connection, this.schema, table, primaryKey, liveKeys, guard);
+    const root = family?.find((t) => t.name === table);
+    if (root) await inTransaction(this.connection, () => markChildren(this.connection, this.schema, root, family!));
+    return marked;
+  }
+
+  /** The live rows held of a table keyed by one integer id (see `HeldIds`), counted per `groupColumn`. */
+  heldIds(table: TableSchema, groupColumn?: string): HeldIds {
+    return heldIds(this.connection, this.schema, table, groupColumn);
+  }
+
+  /** Marks the rows of `table` with these ids archived and deleted, and the rows below them in `family`; returns how many rows of `table`. */
+  async markArchived(table: TableSchema, ids: readonly number[], family: readonly TableSchema[]): Promise<number> {
+    return await inTransaction(this.connection, async () => {
+      const marked = await markArchivedIds(this.connection, this.schema, table, ids);
+      await markChildren(this.connection, this.schema, table, family);
+      return marked;
+    });
   }
 
   /** One CSV or Parquet file per table (not `_state`); returns the files. */

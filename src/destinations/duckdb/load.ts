@@ -326,6 +326,7 @@ export class LoadRun {
       stamp,
       physical: (info) => this.#physical(info),
       cascadePaths: (info) => this.#cascadePaths(info),
+      family: [...(this.options.tables ?? []), ...[...this.#tables.values()].map((i) => i.schema)],
     };
     let counts = new Map<TableInfo, TableCounts>();
     try {

@@ -22,6 +22,8 @@ export interface WriteTarget {
   stage: string;
   /** Data columns staged (all the stored table's data columns). */
   columns: string[];
+  /** The archived column (`TableSchema.archived`): a row with it true is written marked deleted. */
+  archived?: string;
 }
 
 /** Stamps of the rows a batch writes. */
@@ -35,11 +37,20 @@ function matches(a: string, b: string, columns: readonly string[], operator = "I
   return columns.map((c) => `${a}.${ident(c)} ${operator} ${b}.${ident(c)}`).join(" AND ");
 }
 
+/**
+ * `_deleted_at` of a written row: null (listed, so alive), or for an archived record the batch's time (a merge
+ * keeps the time it was first stored as archived).
+ */
+function deletedAt(target: WriteTarget, stamp: Stamp): string {
+  if (!target.archived) return "NULL::TIMESTAMPTZ";
+  return `CASE WHEN s.${ident(target.archived)} IS TRUE THEN ${literal(stamp.extractedAt)}::TIMESTAMPTZ ELSE NULL::TIMESTAMPTZ END`;
+}
+
 function insertSql(target: WriteTarget, stamp: Stamp, tail: string): string {
   const columns = target.columns.map(ident).join(", ");
   const source = target.columns.map((c) => `s.${ident(c)}`).join(", ");
-  return `INSERT INTO ${target.table} (${columns}, ${ident(EXTRACTED_AT)}, ${ident(LOAD_ID)})
-    SELECT ${source}, ${literal(stamp.extractedAt)}::TIMESTAMPTZ, ${literal(stamp.loadId)} FROM ${ident(target.stage)} AS s ${tail}`;
+  return `INSERT INTO ${target.table} (${columns}, ${ident(EXTRACTED_AT)}, ${ident(LOAD_ID)}, ${ident(DELETED_AT)})
+    SELECT ${source}, ${literal(stamp.extractedAt)}::TIMESTAMPTZ, ${literal(stamp.loadId)}, ${deletedAt(target, stamp)} FROM ${ident(target.stage)} AS s ${tail}`;
 }
 
 async function changed(connection: DuckDBConnection, sql: string): Promise<number> {
@@ -70,12 +81,14 @@ export async function mergeLatest(connection: DuckDBConnection, target: WriteTar
   const columns = [...target.columns, EXTRACTED_AT, LOAD_ID, DELETED_AT];
   const source = `SELECT ${target.columns.map((c) => `s.${ident(c)}`).join(", ")},
     ${literal(stamp.extractedAt)}::TIMESTAMPTZ AS ${ident(EXTRACTED_AT)}, ${literal(stamp.loadId)} AS ${ident(LOAD_ID)},
-    NULL::TIMESTAMPTZ AS ${ident(DELETED_AT)}
+    ${deletedAt(target, stamp)} AS ${ident(DELETED_AT)}
     FROM ${ident(target.stage)} AS s ${latest(key)}`;
+  // An archived record read again keeps the time it was first stored as archived.
+  const set = (c: string) => c === DELETED_AT && target.archived ? `CASE WHEN s.${ident(c)} IS NULL THEN NULL ELSE coalesce(t.${ident(c)}, s.${ident(c)}) END` : `s.${ident(c)}`;
   return await changed(
     connection,
     `MERGE INTO ${target.table} AS t USING (${source}) AS s ON ${matches("s", "t", key)}
-     WHEN MATCHED THEN UPDATE SET ${columns.map((c) => `${ident(c)} = s.${ident(c)}`).join(", ")}
+     WHEN MATCHED THEN UPDATE SET ${columns.map((c) => `${ident(c)} = ${set(c)}`).join(", ")}
      WHEN NOT MATCHED THEN INSERT (${columns.map(ident).join(", ")}) VALUES (${columns.map((c) => `s.${ident(c)}`).join(", ")})`,
   );
 }

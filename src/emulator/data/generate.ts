@@ -23,12 +23,17 @@ export interface StoreSizes {
   promotions: number;
   pages: number;
   priceLists: number;
+  /**
+   * Orders archived (deleted in BigCommerce: `is_deleted`, left out of the orders list) at seed time, spread
+   * evenly over the ids; archiving leaves their date_modified as it was. At most `orders`.
+   */
+  archivedOrders: number;
 }
 
 /** A realistic small store. */
 export const DEFAULT_SIZES: Readonly<StoreSizes> = {
   orders: 1200, customers: 300, products: 120, brands: 12, categories: 24, coupons: 20, giftCertificates: 15,
-  promotions: 8, pages: 8, priceLists: 3,
+  promotions: 8, pages: 8, priceLists: 3, archivedOrders: 0,
 };
 
 /** Every collection of the store, each sorted by id. */
@@ -101,6 +106,7 @@ export function generateStore(
   const orderIds = genOrders(ctx, sizes.orders, sizes.giftCertificates, pools, orderTable, (o) => {
     if (o.customerId === 0 && o.emailOptIn) guestOptIns.push({ id: o.id, billing: o.billing, channelId: o.channelId, created: o.created });
   });
+  archiveSpread(orderTable, Math.min(sizes.archivedOrders, sizes.orders));
   const subscribers = genSubscribers(ctx, customers, guestOptIns);
   genFormFields(ctx, customers);
   return {
@@ -110,4 +116,9 @@ export function generateStore(
     },
     counters: { orders: orderIds, products: productIds, customers: customerIds },
   };
+}
+
+/** Archives `count` orders spread evenly over the table's positions (no random draws: the rest of the store is unchanged). */
+function archiveSpread(table: OrderTable, count: number): void {
+  for (let k = 0; k < count; k++) table.setDeleted(Math.floor(((k + 0.5) * table.length) / count));
 }

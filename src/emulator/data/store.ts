@@ -161,10 +161,15 @@ export class EmulatorStore implements StoreData {
     return order;
   }
 
-  /** Archives an order (`is_deleted`): it leaves the order list, as in BigCommerce. */
-  deleteOrder(id: number, at?: At): OrderRec {
-    this.orderTable.setDeleted(this.mustOrder(id));
-    return this.touchOrder(id, at);
+  /**
+   * Archives an order (`is_deleted`): it leaves the order list, as in BigCommerce. Its date_modified moves to
+   * `at` (default the next clock second), or stays as it was with `at: "unchanged"` (nothing documents that
+   * archiving changes it).
+   */
+  deleteOrder(id: number, at?: At | "unchanged"): OrderRec {
+    const i = this.mustOrder(id);
+    this.orderTable.setDeleted(i);
+    return at === "unchanged" ? this.orderTable.at(i) : this.touchOrder(id, at);
   }
 
   // Customers ------------------------------------------------------------------------------------
