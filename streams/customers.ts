@@ -65,6 +65,8 @@ export default defineStreams([
     path: "customer_groups",
     primaryKey: ["id"],
     cursor: { field: "date_modified", filter: "date_modified:min", upperFilter: "date_modified:max", filterMayExclude: true },
+    // customer_groups/count takes no filters: a full-table read (replace, a full-table catalog) is checked against it.
+    count: { api: "v2", path: "customer_groups/count", total: "count", unfiltered: true },
     scope: CUSTOMERS_SCOPE,
     schema: customerGroups,
   },

@@ -61,6 +61,8 @@ export default defineStreams([
     path: "coupons",
     pagination: "v2-keyset",
     primaryKey: ["id"],
+    // The list carries no total: a read is checked against coupons/count.
+    count: { api: "v2", path: "coupons/count", total: "count", unfiltered: true },
     scope: MARKETING_SCOPE,
     schema: coupons,
   },

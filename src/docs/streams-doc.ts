@@ -22,10 +22,11 @@ export function requestCost(stream: StreamDefinition): string {
   if (!stream.parent) {
     if (stream.pagination === "single") return "1 request";
     const page = `1 request per page of up to ${stream.pageSize ?? 250} records`;
-    const counted = stream.count ? `, +2 requests to ${stream.count.api} \`/${stream.count.path}\` (the count the read is checked against)` : "";
+    const when = stream.count?.unfiltered && stream.cursor ? "; full-table reads only: the count takes no filters" : "";
+    const counted = stream.count ? `, +2 requests to ${stream.count.api} \`/${stream.count.path}\` (the count the read is checked against${when})` : "";
     if (!seeksOnCursor(stream)) return page + counted;
     const cut = canCutWindows(stream)
-      ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (+2 requests to size them, about one short page per window)`
+      ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (+2 requests to size them, about one short page per window, and the count asked per window: one request per window plus one instead of 2)`
       : "";
     return `${page} (read by seeking on the cursor)${cut}${counted}`;
   }

@@ -120,10 +120,11 @@ export function compareCounts(stream: string, rule: CountCheck, before: Counts, 
   return verdict;
 }
 
-/** The error for a shortfall that a re-read did not make good. */
-export function shortfallError(stream: string, rule: CountCheck, short: Shortfall, reread: number, recounted: number): RuntimeFailure {
+/** The error for a shortfall: one a re-read (of its group) did not make good, or, without `again`, one not read again. */
+export function shortfallError(stream: string, rule: CountCheck, short: Shortfall, again?: { reread: number; recounted: number }): RuntimeFailure {
+  const retried = again ? `; read again, it returned ${again.reread} of ${again.recounted}` : "";
   return new RuntimeFailure(
-    `stream '${stream}': the list returned ${short.read} rows ${short.label} but ${rule.api}/${rule.path} counts ${short.expected}; ` +
-      `read again, it returned ${reread} of ${recounted}: rows are missing from the list`,
+    `stream '${stream}': the list returned ${short.read} rows ${short.label} but ${rule.api}/${rule.path} counts ${short.expected}` +
+      `${retried}: rows are missing from the list`,
   );
 }

@@ -542,9 +542,13 @@ class StreamRun {
     yield { index, counted: { before: before ?? after, after, tally } };
   }
 
-  /** The count a full read is checked against, taken before the read with the list's filters. */
-  async #countBefore(rule: CountCheck, since: string | undefined): Promise<PendingCount> {
+  /**
+   * The count a full read is checked against, taken before the read with the list's filters;
+   * undefined when the count cannot take them (a filtered read of an `unfiltered` count).
+   */
+  async #countBefore(rule: CountCheck, since: string | undefined): Promise<PendingCount | undefined> {
     const params = this.#filterParams(since, true);
+    if (rule.unfiltered && Object.keys(params).length > 0) return undefined;
     return { rule, params, before: await readCounts(this.client, this.stream.name, rule, params), tally: new Tally(rule.groups?.field) };
   }
 
@@ -561,7 +565,7 @@ class StreamRun {
     for (const difference of verdict.differences) this.log(`warning: stream '${name}': ${difference}`);
     this.#differences.push(...verdict.differences);
     for (const short of verdict.short) {
-      if (!rule.groups) throw shortfallError(name, rule, short, short.read, short.expected);
+      if (!rule.groups) throw shortfallError(name, rule, short);
       this.log(`stream '${name}': the list returned ${short.read} rows ${short.label} of the ${short.expected} counted; reading them again`);
       const base = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const again = new Tally(rule.groups.field);
@@ -573,7 +577,7 @@ class StreamRun {
       }
       const recount = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const reread = again.groups.get(short.id) ?? 0;
-      if (reread < recount - Math.abs(recount - base)) throw shortfallError(name, rule, short, reread, recount);
+      if (reread < recount - Math.abs(recount - base)) throw shortfallError(name, rule, short, { reread, recounted: recount });
     }
     this.#proof = `${rule.api}/${rule.path} (${after.total})`;
   }

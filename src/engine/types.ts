@@ -222,6 +222,11 @@ export interface CountCheck {
   path: string;
   /** Dotted path of the total in the count's body, e.g. `count`. */
   total: string;
+  /**
+   * The count endpoint takes no filters (it counts every record): only a read without
+   * filters (a full-table read, e.g. for `replace`) is checked against it.
+   */
+  unfiltered?: boolean;
   groups?: {
     /** Dotted path of the array of groups in the count's body, e.g. `statuses`. */
     at: string;

@@ -155,6 +155,33 @@ describe("replace needs the API's proof", () => {
     expect(await count(db, "payment_methods")).toBe(methods);
   });
 
+  it("coupons/count and customer_groups/count affirm a full read: an empty list fails and keeps the table, a store without coupons empties it", async () => {
+    const db = join(dir, "replace-counted.duckdb");
+    emulator.log.clear();
+    expect((await load(db, "coupons,customer_groups")).code).toBe(0);
+    // customer_groups is incremental, and its count takes no filters: only a full-table read is checked.
+    expect(emulator.log.count({ path: "/v2/coupons/count" })).toBe(2);
+    expect(emulator.log.count({ path: "/v2/customer_groups/count" })).toBe(0);
+    const coupons = await count(db, "coupons");
+    const groups = await count(db, "customer_groups");
+    expect(coupons).toBe(emulator.store.coupons.length);
+    const replace = ["--write-mode", "coupons=replace", "--write-mode", "customer_groups=replace"];
+    for (const [stream, stored] of [["coupons", coupons], ["customer_groups", groups]] as const) {
+      const empty = await misbehaving([`empty-list@/v2/${stream}?`], () => load(db, "coupons,customer_groups", replace));
+      expect(empty.code, empty.stderr).toBe(1);
+      expect(empty.stderr).toMatch(new RegExp(`stream '${stream}': the list returned 0 rows in all but v2/${stream}/count counts ${stored}: rows are missing from the list`));
+      expect(await count(db, stream)).toBe(stored);
+    }
+    const gone = emulator.store.coupons.splice(0);
+    try {
+      const affirmed = await load(db, "coupons", ["--write-mode", "coupons=replace"]);
+      expect(affirmed.code, affirmed.stderr).toBe(0);
+      expect(await count(db, "coupons")).toBe(0);
+    } finally {
+      emulator.store.coupons.push(...gone);
+    }
+  });
+
   it("orders/count affirms: an empty orders list against a count of 30 fails and keeps the table; a store whose orders are all gone empties it", async () => {
     const db = join(dir, "replace-affirmed.duckdb");
     const orders = emulator.store.orders.filter((o) => !o.deleted).length;

@@ -73,6 +73,8 @@ const CASES: Case[] = [
   { name: "v2 order count", file: "orders.v2.oas2.yml", specPath: "/orders/count", requests: () => ["/v2/orders/count"] },
   { name: "v2 customer groups", file: "customers.v2.yml", specPath: "/customer_groups", requests: () => ["/v2/customer_groups"] },
   { name: "v2 coupons", file: "marketing.v2.yml", specPath: "/coupons", requests: () => ["/v2/coupons?limit=250"] },
+  { name: "v2 customer group count", file: "customers.v2.yml", specPath: "/customer_groups/count", requests: () => ["/v2/customer_groups/count"] },
+  { name: "v2 coupon count", file: "marketing.v2.yml", specPath: "/coupons/count", requests: () => ["/v2/coupons/count"] },
   { name: "v2 gift certificates", file: "marketing.v2.yml", specPath: "/gift_certificates", requests: () => ["/v2/gift_certificates?limit=250"] },
   {
     name: "v2 currencies", file: "currencies.v2.yml", specPath: "/currencies", requests: () => ["/v2/currencies"],

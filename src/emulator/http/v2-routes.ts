@@ -118,6 +118,7 @@ const storeRoutes: Route[] = [
       return v2List(ctx.q, rows, (g) => renderCustomerGroup(ctx.store, g));
     },
   },
+  { pattern: "/customer_groups/count", scopes: CUSTOMERS, handle: (ctx) => ({ status: 200, body: { count: ctx.store.customerGroups.length } }) },
   {
     pattern: "/coupons", scopes: MARKETING,
     handle: (ctx) => {
@@ -129,6 +130,7 @@ const storeRoutes: Route[] = [
       return v2List(ctx.q, rows, (c) => renderCoupon(ctx.store, c));
     },
   },
+  { pattern: "/coupons/count", scopes: MARKETING, handle: (ctx) => ({ status: 200, body: { count: ctx.store.coupons.length } }) },
   {
     pattern: "/gift_certificates", scopes: MARKETING,
     handle: (ctx) => {
