@@ -54,8 +54,13 @@ function endpoint(stream: StreamDefinition): string {
   return `inline: ${source.paths.map((p) => `\`${p}\``).join(", ")}`;
 }
 
-function replication(stream: StreamDefinition): string {
-  if (!stream.cursor) return stream.parent ? `with its ${stream.parent.stream}` : "full table";
+function replication(stream: StreamDefinition, registry: readonly StreamDefinition[]): string {
+  if (!stream.cursor && stream.parent) {
+    // A child of an incremental parent follows the parent's cursor with a bookmark of its own.
+    const parent = registry.find((p) => p.name === stream.parent!.stream);
+    return parent?.cursor ? `with its ${parent.name}, bookmark of its own on \`${parent.cursor.field}\`` : `with its ${stream.parent.stream}`;
+  }
+  if (!stream.cursor) return "full table";
   const first = stream.cursor.firstRunIgnoresStartDate ? "; the first run reads everything" : "";
   const early = stream.cursor.filterMayExclude ? "; reads start 1 s before the bookmark (the filter is documented as \"after\")" : "";
   return `incremental on \`${stream.cursor.field}\` (\`${stream.cursor.filter}\`)${first}${early}`;
@@ -163,7 +168,7 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
   ];
   for (const s of registry) {
     lines.push(
-      `| \`${s.name}\` | ${endpoint(s)} | ${s.primaryKey.map((k) => `\`${k}\``).join(", ")} | ${replication(s)} | \`${s.scope}\` | ${requestCost(s)} | ${s.selectedByDefault === false ? "no" : "yes"} |`,
+      `| \`${s.name}\` | ${endpoint(s)} | ${s.primaryKey.map((k) => `\`${k}\``).join(", ")} | ${replication(s, registry)} | \`${s.scope}\` | ${requestCost(s)} | ${s.selectedByDefault === false ? "no" : "yes"} |`,
     );
   }
   lines.push("", ...channelMarkdown(registry), "## Child tables split from nested arrays", "");
@@ -179,6 +184,10 @@ export function streamsMarkdown(registry: readonly StreamDefinition[] = defaultR
   lines.push(
     "",
     "Selecting a child stream without its parent works: the parent is read, not emitted.",
+    "A child of an incremental stream keeps a bookmark of its own on its parent's cursor: selected for the first",
+    "time (`product_reviews` added to a load that had products), it reads from where its parent's first run does (its parent's",
+    "records before the parent's bookmark are read again for it, not emitted again), and a run without it leaves",
+    "its bookmark where it was, so the next run with it asks only for what changed since.",
     "A stream is incremental where BigCommerce's spec gives its list a modified-since filter; every other list",
     "(segments, shipping zones, order statuses, brands, variants…) is read whole on every run.",
     "Streams that cost a request per order are not selected by default, and ask only for the orders that can",

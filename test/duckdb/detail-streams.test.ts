@@ -154,6 +154,41 @@ describe("catalog detail", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(emulator.log.count({ endpoint: "GET /v3/catalog/products/{id}/reviews" })).toBe(1);
   });
+
+  it("reviews keep a bookmark of their own: selected for the first time they read every product, and they catch up on runs without them", async () => {
+    const db = join(dir, "review-bookmarks.duckdb");
+    const config = writeFile(dir, "review-bookmarks.json", raw);
+    const reviewsAsked = async (streams: string) => {
+      emulator.log.clear();
+      const result = await runCli(["load", "--config", config, "--duckdb", db, "--streams", streams]);
+      expect(result.code, result.stderr).toBe(0);
+      return emulator.log.count({ endpoint: "GET /v3/catalog/products/{id}/reviews" });
+    };
+    const bookmark = async (stream: string) => {
+      const [row] = await query(db, "select state::varchar as state from bigcommerce._state");
+      return JSON.parse(String(row!.state)).bookmarks[stream] as { replication_key_value: string } | undefined;
+    };
+    const reviewed = emulator.store.products.filter((p) => productDetail(emulator.store.seed, p).reviews.length > 0);
+    expect(await reviewsAsked("products")).toBe(0);
+    expect(await bookmark("product_reviews")).toBeUndefined();
+    // Products already have a bookmark; reviews, new, still read from the beginning: every product with reviews.
+    expect(await reviewsAsked("products,product_reviews")).toBe(reviewed.length);
+    expect(await count(db, "select count(*) as n from bigcommerce.product_reviews")).toBe(
+      reviewed.reduce((n, p) => n + productDetail(emulator.store.seed, p).reviews.length, 0),
+    );
+    const reviewsMark = (await bookmark("product_reviews"))!.replication_key_value;
+    expect(reviewsMark).toBe((await bookmark("products"))!.replication_key_value);
+    // A run without reviews moves the products bookmark past a change; the reviews bookmark stays, so the next
+    // run with reviews still asks for that product's reviews (and only for it).
+    emulator.store.touchProduct(reviewed[1]!.id);
+    emulator.store.touchProduct(emulator.store.products.find((p) => !reviewed.includes(p))!.id);
+    expect(await reviewsAsked("products")).toBe(0);
+    expect((await bookmark("product_reviews"))!.replication_key_value).toBe(reviewsMark);
+    expect(Date.parse((await bookmark("products"))!.replication_key_value)).toBeGreaterThan(Date.parse(reviewsMark));
+    expect(await reviewsAsked("products,product_reviews")).toBe(1);
+    expect(Date.parse((await bookmark("product_reviews"))!.replication_key_value)).toBeGreaterThan(Date.parse(reviewsMark));
+    expect(await reviewsAsked("products,product_reviews")).toBe(0);
+  });
 });
 
 describe("store configuration, customers and the channel filter", () => {
