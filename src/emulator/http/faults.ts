@@ -54,6 +54,8 @@ export type FaultRule = FaultScope & (
   | { kind: "drop-field"; field: string; rows?: "all" | "first" }
   /** Leave out the first `count` (default 1) listed items of each page, the page's meta unchanged. */
   | { kind: "drop-rows"; count?: number }
+  /** Order pages whose first shipping consignment lacks its last inline line item, `items_total` unchanged. */
+  | { kind: "drop-line-item" }
   /** A list answers as if it held nothing: a v2 list 204, a v3 list `{"data": [], "meta": {}}` (no total to tell otherwise). */
   | { kind: "empty-list" }
   /** `orders/count` counts `count` more orders in status `status` than the list holds (as if the list left them out). */

@@ -15,11 +15,19 @@ export const NAMED_MISBEHAVIOURS: Record<string, { rule: FaultRule; what: string
   },
   "list-404": { rule: { kind: "status", status: 404, match: "/v3/catalog/brands" }, what: "a top-level list answers 404" },
   "empty-body": { rule: { kind: "empty-body", match: "/v3/catalog/brands" }, what: "a list answers 200 with an empty body" },
+  "not-json": {
+    rule: { kind: "truncate", mode: "half-json", match: "/v3/catalog/brands" },
+    what: "a list answers 200 with a body that is not JSON (complete on the wire, the JSON stops halfway)",
+  },
   "single-204": { rule: { kind: "status", status: 204, match: "/v2/store" }, what: "the single-object endpoint answers 204" },
   "single-404": { rule: { kind: "status", status: 404, match: "/v2/store" }, what: "the single-object endpoint answers 404" },
   "no-consignments": {
     rule: { kind: "drop-field", field: "consignments", match: "/v2/orders?" },
     what: "order pages come without the consignments block (so without inline line items)",
+  },
+  "short-line-items": {
+    rule: { kind: "drop-line-item", match: "/v2/orders?" },
+    what: "order rows whose first shipping consignment lacks its last inline line item, items_total unchanged",
   },
   "cap-50": { rule: { kind: "cap-limit", limit: 50, match: "/v2/" }, what: "v2 pages hold at most 50 rows whatever limit asks" },
   "ignore-page": { rule: { kind: "ignore-param", param: "page", match: "/v3/catalog/brands" }, what: "the page parameter is ignored: every page is the first" },
@@ -79,6 +87,15 @@ export function reshape(fault: FaultRule | undefined, reply: Reply): Reply {
         }));
     case "drop-rows":
       return mapItems(reply, (items) => items.slice(fault.count ?? 1));
+    case "drop-line-item":
+      return mapItems(reply, (orders) =>
+        orders.map((order) => {
+          const shipping = (order.consignments as { shipping?: { line_items?: unknown[] }[] } | undefined)?.shipping;
+          const items = shipping?.[0]?.line_items;
+          if (!shipping || !items?.length) return order;
+          const first = { ...shipping[0], line_items: items.slice(0, -1) };
+          return { ...order, consignments: { ...(order.consignments as object), shipping: [first, ...shipping.slice(1)] } };
+        }));
     case "empty-list": {
       const body = reply.body as unknown;
       if (Array.isArray(body)) return { ...reply, status: 204, body: undefined };
