@@ -105,7 +105,8 @@ const DEFINED = [
     kind: "integer",
     label: "Maximum concurrency",
     description: "At most this many requests in flight at once; within it the number adapts to the rate-limit headers and the latency.",
-    value: 16,
+    // Enough to spend a Standard plan's quota at a few hundred ms a request; below the 40 concurrent requests some endpoints document.
+    value: 32,
     min: 1,
     max: 128,
   },

@@ -147,7 +147,7 @@ export class ApiClient {
       }
       const reading = readRateLimit(response.headers);
       const status = response.status;
-      this.throttle.release({ reading, latencyMs: performance.now() - sent, kind: `${api}/${path.replace(/\d+/g, "{n}")}`, throttled: status === 429 });
+      this.throttle.release({ reading, latencyMs: performance.now() - sent, kind: latencyKind(api, path, query), throttled: status === 429 });
       const text = typeof response._data === "string" ? response._data : "";
       if (status === 429) {
         this.throttled++;
@@ -269,4 +269,14 @@ function errorMessage(text: string): string {
     // not JSON
   }
   return text.slice(0, 200);
+}
+
+/**
+ * Requests whose latency is comparable: the path without ids, and the page size asked (a
+ * one-record page, such as a window's sizing request, answers sooner than a full page of the
+ * same list, and must not make full pages look like a store straining).
+ */
+function latencyKind(api: string, path: string, query: Record<string, string | number>): string {
+  const kind = `${api}/${path.replace(/\d+/g, "{n}")}`;
+  return query.limit === undefined ? kind : `${kind}?limit=${query.limit}`;
 }

@@ -161,3 +161,89 @@ export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, o
     await Promise.all(queue.map((p) => p.stop()));
   }
 }
+
+/**
+ * Starts `begin(item)` for each item of `source` as soon as it arrives — in source order, so
+ * the caller's bookkeeping sees the items in order — and yields the results in that same
+ * order, each once it and every one before it are done. The source is read on while earlier
+ * items finish and while the consumer handles what was yielded, up to `limit` items begun and
+ * not yet yielded. A failure is thrown in its turn (after the results before it); a failed
+ * source or an early return closes the source.
+ */
+export async function* inOrder<T, R>(source: AsyncIterable<T>, begin: (item: T) => Promise<R>, limit: number): AsyncGenerator<R> {
+  const iterator = source[Symbol.asyncIterator]();
+  const started: { work: Promise<R>; settled: boolean }[] = [];
+  const signal = new Signal();
+  let reading = false;
+  let ended = false;
+  let closed = false;
+  let failure: { error: unknown } | undefined;
+  const pull = (): void => {
+    if (reading || ended || closed || failure || started.length >= limit) return;
+    reading = true;
+    iterator.next().then((next) => {
+      reading = false;
+      if (closed) return;
+      if (next.done) ended = true;
+      else {
+        const entry = { work: begin(next.value), settled: false };
+        entry.work.then(() => {}, () => {}).finally(() => {
+          entry.settled = true;
+          signal.notify();
+        });
+        started.push(entry);
+        pull();
+      }
+      signal.notify();
+    }, (error) => {
+      reading = false;
+      failure = { error };
+      signal.notify();
+    });
+  };
+  try {
+    pull();
+    for (;;) {
+      const head = started[0];
+      if (head?.settled) {
+        started.shift();
+        pull();
+        yield await head.work;
+        continue;
+      }
+      if (!head && failure) throw failure.error;
+      if (!head && ended) return;
+      await signal.wait();
+    }
+  } finally {
+    closed = true;
+    await iterator.return?.(undefined)?.catch(() => {});
+  }
+}
+
+/** Runs tasks with at most `limit` running at once, first come first served, across any number of `all` calls. */
+export class TaskPool {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Runs one task when a place is free. */
+  async run(task: () => Promise<void>): Promise<void> {
+    if (this.#running >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      await task();
+    } finally {
+      // The place passes straight to the next waiting task (no one slips in between).
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+
+  /** Runs the tasks through the pool; resolves when all are done, rejects with the first failure. */
+  async all(tasks: (() => Promise<void>)[]): Promise<void> {
+    await Promise.all(tasks.map((task) => this.run(task)));
+  }
+}

@@ -15,7 +15,7 @@ import { filterTimestamp as filterValue, type ListClient, type ListRequest, read
 import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
-import { mergeByArrival, readAhead } from "./merge.ts";
+import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
 import { inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
 import { childrenOf, findStream, isRoot, pageSizeOf } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
@@ -141,10 +141,15 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   yield { type: "batch", stream: roots.at(-1)?.name ?? "", rows: new Map(), rescued: 0, state: cloneState(state) };
 }
 
-/** Top-level streams read at once: the one being handed over and the next ones reading ahead. */
-const STREAMS_AT_ONCE = 4;
+/**
+ * Top-level streams read at once: the one being handed over and the next ones reading ahead
+ * (most streams are a page or two: they are read while a large one is handed over).
+ */
+const STREAMS_AT_ONCE = 8;
 /** Batches a stream may read ahead of the consumer (each is one page with its children). */
 const PAGES_AHEAD = 3;
+/** Pages of one stream whose sub-resources may be read at once (then the list waits). */
+const PAGES_IN_PROCESS = 4;
 
 /** A count check under way: the count before the read, and what the read brought. */
 interface PendingCount {
@@ -213,6 +218,8 @@ class StreamRun {
   readonly #differences: string[] = [];
   /** What affirmed the top-level read complete (see `stream-end`), once something did. */
   #proof: string | undefined;
+  /** Sub-resource reads of this stream's pages, across pages (the throttle decides what is actually in flight). */
+  readonly #pool: TaskPool;
 
   constructor(
     readonly stream: RootStream,
@@ -224,6 +231,7 @@ class StreamRun {
     readonly identity: StoreIdentity,
   ) {
     this.#selected = new Set(options.selection.streams);
+    this.#pool = new TaskPool(options.config.max_concurrency);
     const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
     this.#plan = planStream(stream, planOptions);
     this.#cursor = this.#cursorOf(stream);
@@ -339,18 +347,17 @@ class StreamRun {
       // A sequential read is checked against the API's count taken before and after it.
       const count = stream.count && !windows ? await this.#countBefore(stream.count, readFrom) : undefined;
       const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), request);
-      // The next page is fetched while this one is processed (its sub-resources read) and handed over.
-      for await (const page of readAhead([() => pages], { concurrency: 1, buffer: 1 })) {
+      // The next pages are fetched while this one's sub-resources are read and it is handed over.
+      yield* this.#pipeline(readAhead([() => pages], { concurrency: 1, buffer: 1 }), (page, sink) => {
         count?.tally.add(page);
-        const sink = newSink();
-        await this.#processPage(page, sink);
+        const fetches = this.#planPage(page, sink);
         if (cursor?.sort) {
           // A list read in cursor order can be bookmarked after every page, as long as the values seen say it is.
           if (order.takePage(page.map((r) => r[cursor.field]))) this.#unsorted(cursor);
           if (order.sorted) this.#saveTracks(cursor);
         }
-        yield* this.#batch(sink);
-      }
+        return fetches;
+      });
       if (count) yield* this.#checkCount(count, await readCounts(this.client, stream.name, count.rule, count.params), request);
     } catch (error) {
       if (error instanceof NotFound) {
@@ -394,15 +401,15 @@ class StreamRun {
         pageSize: pageSizeOf(stream, this.options.config.page_size),
         params,
       });
-      for await (const page of pages) {
-        if (page.some((record) => record[rule.field] !== true)) {
-          this.log(`warning: ${stream.name}: the list ignored ${ask} (it answered records not archived); ${fallback}`);
-          return;
+      let ignored = false;
+      const archived = (async function* () {
+        for await (const page of pages) {
+          if ((ignored = page.some((record) => record[rule.field] !== true))) return;
+          yield page;
         }
-        const sink = newSink();
-        await this.#processPage(page, sink);
-        yield* this.#batch(sink);
-      }
+      })();
+      yield* this.#pipeline(archived, (page, sink) => this.#planPage(page, sink));
+      if (ignored) this.log(`warning: ${stream.name}: the list ignored ${ask} (it answered records not archived); ${fallback}`);
     } catch (error) {
       if (!(error instanceof RuntimeFailure) || error instanceof ScopeError || !/HTTP 4\d\d/.test(error.message)) throw error;
       this.log(`warning: ${stream.name}: the list rejected ${ask} (${error.message}); ${fallback}`);
@@ -478,24 +485,21 @@ class StreamRun {
     const rule = this.stream.count;
     const sum = rule && { rule, params: this.#filterParams(readFrom, true), before: noCounts(), tally: new Tally(rule.groups?.field) };
     const after = noCounts();
-    for await (const piece of mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2 })) {
-      const sink = newSink();
-      if (piece.page) await this.#processPage(piece.page, sink);
-      else {
-        if (sum && piece.counted) {
-          addCounts(sum.before, piece.counted.before);
-          addCounts(after, piece.counted.after);
-          sum.tally.merge(piece.counted.tally);
-        }
-        for (const { track, ledger } of books) {
-          // The open-ended newest window ends at the highest value read; the others at their `to`.
-          ledger.finish(piece.index, piece.index === tail && track.mark.hasValue ? track.mark.toBookmark(cursor.field) : undefined);
-          const bookmark = ledger.bookmark();
-          if (bookmark) this.state.bookmarks[track.stream] = bookmark;
-        }
+    yield* this.#pipeline(mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2 }), (piece, sink) => {
+      if (piece.page) return this.#planPage(piece.page, sink);
+      if (sum && piece.counted) {
+        addCounts(sum.before, piece.counted.before);
+        addCounts(after, piece.counted.after);
+        sum.tally.merge(piece.counted.tally);
       }
-      yield* this.#batch(sink);
-    }
+      for (const { track, ledger } of books) {
+        // The open-ended newest window ends at the highest value read; the others at their `to`.
+        ledger.finish(piece.index, piece.index === tail && track.mark.hasValue ? track.mark.toBookmark(cursor.field) : undefined);
+        const bookmark = ledger.bookmark();
+        if (bookmark) this.state.bookmarks[track.stream] = bookmark;
+      }
+      return [];
+    });
     if (sum) yield* this.#checkCount(sum, after, request);
   }
 
@@ -569,12 +573,11 @@ class StreamRun {
       this.log(`stream '${name}': the list returned ${short.read} rows ${short.label} of the ${short.expected} counted; reading them again`);
       const base = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const again = new Tally(rule.groups.field);
-      for await (const page of readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } })) {
+      const pages = readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } });
+      yield* this.#pipeline(pages, (page, sink) => {
         again.add(page);
-        const sink = newSink();
-        await this.#processPage(page, sink);
-        yield* this.#batch(sink);
-      }
+        return this.#planPage(page, sink);
+      });
       const recount = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const reread = again.groups.get(short.id) ?? 0;
       if (reread < recount - Math.abs(recount - base)) throw shortfallError(name, rule, short, { reread, recounted: recount });
@@ -640,7 +643,26 @@ class StreamRun {
     return copy;
   }
 
-  *#batch(sink: FlattenSink): Generator<SyncEvent> {
+  /**
+   * One batch per piece (a list page, or a window's end), in the order the pieces arrive. `plan`
+   * handles a piece at once and in order — rows flattened, marks and bookmarks moved — and
+   * returns the piece's sub-resource reads; those run in the stream's pool, overlapping the
+   * next pieces' list requests and sub-resources, and the piece's batch carries the state as
+   * it was when the piece was planned, so each yielded state covers exactly what was yielded.
+   * At most `PAGES_IN_PROCESS` pieces wait for their sub-resources (memory stays bounded).
+   */
+  async *#pipeline<T>(pieces: AsyncIterable<T>, plan: (piece: T, sink: FlattenSink) => (() => Promise<void>)[]): AsyncGenerator<SyncEvent> {
+    const begin = async (piece: T) => {
+      const sink = newSink();
+      const fetches = plan(piece, sink);
+      const state = cloneState(this.state);
+      await this.#pool.all(fetches);
+      return { sink, state };
+    };
+    for await (const { sink, state } of inOrder(pieces, begin, PAGES_IN_PROCESS)) yield* this.#batch(sink, state);
+  }
+
+  *#batch(sink: FlattenSink, state = cloneState(this.state)): Generator<SyncEvent> {
     for (const notice of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: notice.stream, reason: notice.message, fails: notice.fails };
     for (const plan of sink.evolved) yield* this.#announce(plan);
     for (const table of this.options.selection.excludedTables ?? []) sink.rows.delete(table);
@@ -651,7 +673,7 @@ class StreamRun {
         if (drop) for (const row of rows) for (const column of drop) delete row[column];
       }
     }
-    yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state: cloneState(this.state) };
+    yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state };
   }
 
   /** A named stream without its scope fails the run (after the others), unless `skip_streams_without_scope`. */
@@ -695,11 +717,12 @@ class StreamRun {
   }
 
   /**
-   * Rows of a page for every selected stream that has not emitted them yet. A child's rows
-   * travel with their parent's row whenever that is emitted (a destination replaces a
-   * parent's children with what comes along with it).
+   * Rows of a page for every selected stream that has not emitted them yet, flattened into
+   * `sink` now; the sub-resource reads they need are returned, to run later into the same sink.
+   * A child's rows travel with their parent's row whenever that is emitted (a destination
+   * replaces a parent's children with what comes along with it).
    */
-  async #processPage(page: Record<string, unknown>[], sink: FlattenSink): Promise<void> {
+  #planPage(page: Record<string, unknown>[], sink: FlattenSink): (() => Promise<void>)[] {
     const stream = this.stream;
     const skip = new Set(stream.exclude ?? []);
     const fetches: (() => Promise<void>)[] = [];
@@ -724,7 +747,7 @@ class StreamRun {
         if (fetch) fetches.push(fetch);
       }
     }
-    await runPool(fetches, this.options.config.max_concurrency);
+    return fetches;
   }
 
   /** False for a record of another channel than `channel_id` (streams with a `channelField`). */
@@ -854,13 +877,4 @@ function holds(condition: ParentCondition, record: Record<string, unknown>): boo
     return Number.isFinite(n) && n !== 0;
   }
   return !(value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0));
-}
-
-/** Runs tasks with at most `limit` at once. */
-async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }

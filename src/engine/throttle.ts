@@ -3,9 +3,11 @@
  * store and shared by every app, so the throttle never spends more than the headers say is
  * left (less `rate_limit_reserve`), waiting for the window to reset instead of running into
  * 429s. Within that hard bound, the number of requests in flight adapts: it grows while the
- * quota would last the window and the latency holds, and shrinks on a 429, when the
- * requests left fall faster than the window replenishes them, or when responses slow down.
- * Without rate-limit headers it steers by latency and 429s alone. Never above `maxConcurrency`.
+ * quota would last the window and the latency holds (a slower store holds it where it is),
+ * and shrinks on a 429 or when the requests left fall faster than the window replenishes
+ * them. Without rate-limit headers it steers by latency and 429s alone: responses slowing
+ * down shrink it. Latency is judged per kind of request, smoothed, against that kind's best
+ * (one slow answer is noise, not strain). Never above `maxConcurrency`.
  */
 
 /** What the `X-Rate-Limit-*` headers said last. */
@@ -53,9 +55,11 @@ export interface Outcome {
 
 /** Requests in flight a run starts with, before it has seen how the store answers. */
 const INITIAL_CONCURRENCY = 2;
-/** A response slower than this multiple of its kind's best (plus `LATENCY_SLACK_MS`) means the store is straining. */
+/** A kind's smoothed latency above this multiple of its best (plus `LATENCY_SLACK_MS`) means the store is straining. */
 const LATENCY_TOLERANCE = 2;
 const LATENCY_SLACK_MS = 50;
+/** Weight of the newest response in a kind's smoothed latency. */
+const LATENCY_SMOOTHING = 0.25;
 
 /** Shares one store's quota among the requests of a run, adapting how many are in flight. */
 export class Throttle {
@@ -69,7 +73,8 @@ export class Throttle {
   #grown = 0;
   #lastShrink = -Infinity;
   #latency = NaN;
-  readonly #best = new Map<string, number>();
+  /** Per kind of request: its best latency and its smoothed latency. */
+  readonly #kinds = new Map<string, { best: number; smoothed: number }>();
   #waiters: (() => void)[] = [];
   /** Milliseconds spent waiting for the quota. */
   waitedMs = 0;
@@ -142,15 +147,21 @@ export class Throttle {
     if (latencyMs === undefined) return;
     this.#latency = Number.isNaN(this.#latency) ? latencyMs : 0.8 * this.#latency + 0.2 * latencyMs;
     const key = kind ?? "";
-    const best = Math.min(this.#best.get(key) ?? Infinity, latencyMs);
-    this.#best.set(key, best);
-    if (latencyMs > best * LATENCY_TOLERANCE + LATENCY_SLACK_MS) return this.#shrink(false);
+    const seen = this.#kinds.get(key);
+    const best = Math.min(seen?.best ?? Infinity, latencyMs);
+    const smoothed = seen ? (1 - LATENCY_SMOOTHING) * seen.smoothed + LATENCY_SMOOTHING * latencyMs : latencyMs;
+    this.#kinds.set(key, { best, smoothed });
+    const straining = smoothed > best * LATENCY_TOLERANCE + LATENCY_SLACK_MS;
     if (reading) {
       // At this pace (limit requests per round trip), would what is left last until the reset?
       const spendable = reading.left - this.reserve;
       const lastsMs = spendable <= 0 ? 0 : (spendable * this.#latency) / this.#limit;
       if (lastsMs < reading.resetMs) return this.#shrink(false);
+      // The quota is the store's own word on what it can take: slower answers hold the limit, they do not cut it.
+      if (!straining) this.#grow();
+      return;
     }
+    if (straining) return this.#shrink(false);
     this.#grow();
   }
 

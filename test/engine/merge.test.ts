@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeByArrival, readAhead } from "../../src/engine/merge.ts";
+import { inOrder, mergeByArrival, readAhead, TaskPool } from "../../src/engine/merge.ts";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,5 +60,81 @@ describe("readAhead", () => {
       out.push(item);
     }
     expect(out).toEqual(["a:0", "a:1", "a:2", "a:3", "b:0", "b:1", "b:2", "c:0", "c:1", "c:2"]);
+  });
+});
+
+describe("inOrder", () => {
+  /** Waits until `condition` holds (polling; fails after 5 s). */
+  const until = async (condition: () => boolean) => {
+    for (let waited = 0; !condition(); waited += 5) {
+      if (waited > 5000) throw new Error("condition not reached");
+      await pause(5);
+    }
+  };
+
+  it("begins items in source order, at most `limit` not yet yielded, and yields in source order whatever order they finish in", async () => {
+    const progress = new Map<string, number>();
+    const begun: string[] = [];
+    const finish = new Map<string, () => void>();
+    const begin = (item: string) => {
+      begun.push(item);
+      return new Promise<string>((resolve) => finish.set(item, () => resolve(item.toUpperCase())));
+    };
+    const pipeline = inOrder(reader("a", 5, 0, progress)(), begin, 3);
+    const first = pipeline.next();
+    await until(() => begun.length === 3);
+    await pause(30);
+    expect(begun).toEqual(["a:0", "a:1", "a:2"]); // the source is not read further
+    let yielded = false;
+    void first.then(() => (yielded = true));
+    finish.get("a:2")!();
+    finish.get("a:1")!();
+    await pause(30);
+    expect(yielded).toBe(false); // a:0 is not done yet
+    finish.get("a:0")!();
+    expect(await first).toEqual({ done: false, value: "A:0" });
+    expect((await pipeline.next()).value).toBe("A:1");
+    await until(() => begun.length === 5); // places freed: the next items begin
+    for (const item of ["a:3", "a:4"]) finish.get(item)!();
+    const rest: string[] = [];
+    for await (const result of pipeline) rest.push(result);
+    expect(rest).toEqual(["A:2", "A:3", "A:4"]);
+  });
+
+  it("fails with the first failed item, in order, and closes the source", async () => {
+    const progress = new Map<string, number>();
+    const begin = async (item: string) => {
+      await pause(item === "a:1" ? 20 : 1);
+      if (item === "a:1") throw new Error("a:1 failed");
+      return item;
+    };
+    const out: string[] = [];
+    const run = async () => {
+      for await (const result of inOrder(reader("a", 50, 1, progress)(), begin, 4)) out.push(result);
+    };
+    await expect(run()).rejects.toThrow("a:1 failed");
+    expect(out).toEqual(["a:0"]);
+    const stoppedAt = progress.get("a");
+    await pause(30);
+    expect(progress.get("a")).toBe(stoppedAt);
+  });
+});
+
+describe("TaskPool", () => {
+  it("runs at most `limit` tasks at once across calls, first come first served", async () => {
+    const pool = new TaskPool(3);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number) => async () => {
+      started.push(i);
+      running++;
+      peak = Math.max(peak, running);
+      await pause(5);
+      running--;
+    };
+    await Promise.all([pool.all([0, 1, 2, 3].map(task)), pool.all([4, 5, 6, 7, 8].map(task))]);
+    expect(peak).toBe(3);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

@@ -35,7 +35,7 @@ describe("Throttle", () => {
     expect(throttle.concurrency).toBe(Math.floor(before / 2));
   });
 
-  it("shrinks when what is left would not last until the reset at this pace, and when latency climbs", async () => {
+  it("shrinks when what is left would not last until the reset at this pace; with quota left, slower answers hold it", async () => {
     const { throttle, request, tick } = setup(16, 10);
     for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: throttle.concurrency }, () => request(100, plenty())));
     const before = throttle.concurrency;
@@ -43,9 +43,27 @@ describe("Throttle", () => {
     await request(100, { quota: 10_000, left: 40, windowMs: 30_000, resetMs: 20_000 });
     expect(throttle.concurrency).toBe(before - 1);
     tick(1_000);
-    // A response five times slower than this kind's best: the store strains.
-    await request(500, plenty());
-    expect(throttle.concurrency).toBe(before - 2);
+    // Answers five times slower than this kind's best, the limit binding: once the smoothed latency shows it, no growth and no cut.
+    const slowRound = () => Promise.all(Array.from({ length: throttle.concurrency }, () => request(500, plenty())));
+    for (let i = 0; i < 3; i++) await slowRound();
+    const held = throttle.concurrency;
+    expect(held).toBeGreaterThanOrEqual(before - 1);
+    for (let i = 0; i < 10; i++) await slowRound();
+    expect(throttle.concurrency).toBe(held);
+  });
+
+  it("without rate-limit headers, shrinks when latency climbs and stays up, not for one slow answer", async () => {
+    const { throttle, request, tick } = setup(16);
+    for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: throttle.concurrency }, () => request(100)));
+    const before = throttle.concurrency;
+    expect(before).toBe(16);
+    await request(500);
+    expect(throttle.concurrency).toBe(before); // one slow answer: noise
+    for (let i = 0; i < 10; i++) {
+      tick(1_000);
+      await request(500);
+    }
+    expect(throttle.concurrency).toBeLessThan(before - 2);
   });
 
   it("never lets more requests out than the quota has left, less the reserve", async () => {
