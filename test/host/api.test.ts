@@ -99,6 +99,22 @@ describe("createSource", () => {
     expect(announced.has("brands")).toBe(true);
   });
 
+  it("says on stream-end what affirmed each read: the list's total, the count endpoint, the one object, or nothing", async () => {
+    const source = createSource(emulatorSettings(emulator));
+    const proofs: Record<string, string | undefined> = {};
+    for await (const event of source.events({ streams: ["store", "orders", "brands", "coupons", "gift_certificates"] })) {
+      if (event.type === "stream-end") proofs[event.stream] = event.proof;
+    }
+    expect(proofs).toEqual({
+      store: "v2/store (one object)",
+      orders: `v2/orders/count (${emulator.store.orders.filter((o) => !o.deleted).length})`,
+      brands: `meta.pagination.total (${emulator.store.brands.length})`,
+      coupons: `v2/coupons/count (${emulator.store.coupons.length})`,
+      // No count endpoint: nothing can affirm the read.
+      gift_certificates: undefined,
+    });
+  });
+
   it("stops when its signal is aborted", async () => {
     const source = createSource(emulatorSettings(emulator, { page_size: 10 }));
     const controller = new AbortController();
