@@ -1,6 +1,6 @@
 /** Generates the catalog: brands, category trees and categories, products with variants, price lists. */
 import type { Rng } from "../prng.ts";
-import { bulkTouch, DAY, type GenContext, spread } from "./gen-common.ts";
+import { bulkTouch, DAY, daysAfter, type GenContext, spread } from "./gen-common.ts";
 import type { BrandRec, CategoryRec, PriceListRec, PriceRecordRec, ProductOptionRec, ProductRec, TreeRec, VariantRec } from "./types.ts";
 import { BRANDS, CATEGORIES, OPTIONS, PRODUCT_ADJECTIVES, PRODUCT_NOUNS, SUBCATEGORIES } from "./words.ts";
 
@@ -156,7 +156,7 @@ export function genPriceLists(
     const created = spread(rng, i, count, ctx.start + 30 * DAY, ctx.end - 60 * DAY);
     const list: PriceListRec = {
       id: i + 1, name: i < PRICE_LIST_NAMES.length ? PRICE_LIST_NAMES[i]! : `Price list ${i + 1}`,
-      active: rng.chance(0.8), created, modified: created + rng.int(0, 50) * DAY,
+      active: rng.chance(0.8), created, modified: daysAfter(rng, created, 50),
     };
     priceLists.push(list);
     const currencies = list.name === "EU Prices" ? ["USD", "EUR"] : ["USD"];

@@ -34,6 +34,11 @@ export function spread(rng: Rng, i: number, n: number, from: number, to: number)
   return Math.floor(from + (i + rng.float() * 0.999) * step);
 }
 
+/** `at` plus a whole number of days drawn from [0, maxDays], no later than `until`: a record's later date (modified after created). */
+export function daysAfter(rng: Rng, at: number, maxDays: number, until = Infinity): number {
+  return Math.min(at + rng.int(0, maxDays) * DAY, until);
+}
+
 /** A person's name pair. */
 export function drawName(rng: Rng): { first: string; last: string } {
   return { first: rng.pick(FIRST_NAMES), last: rng.pick(LAST_NAMES) };

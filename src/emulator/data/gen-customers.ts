@@ -1,6 +1,6 @@
 /** Generates customer groups, customers with address books, and newsletter subscribers. */
 import type { Rng } from "../prng.ts";
-import { bulkTouch, DAY, drawAddress, drawIp, drawName, drawPhone, emailFor, type GenContext, spread } from "./gen-common.ts";
+import { bulkTouch, DAY, daysAfter, drawAddress, drawIp, drawName, drawPhone, emailFor, type GenContext, spread } from "./gen-common.ts";
 import type { CustomerAddressRec, CustomerGroupRec, CustomerRec, OrderRec, SubscriberRec } from "./types.ts";
 import { COMPANIES } from "./words.ts";
 
@@ -10,7 +10,7 @@ export function genCustomerGroups(ctx: GenContext): CustomerGroupRec[] {
   const rows: Array<[string, number, boolean]> = [["Retail", 0, false], ["Wholesale", 10, false], ["VIP", 5, false], ["Guests", 0, true]];
   return rows.map(([name, discountPercent, isGuests], i) => {
     const created = ctx.start - 60 * DAY + i * 7 * DAY + rng.int(0, DAY);
-    return { id: i + 1, name, isDefault: false, isGuests, created, modified: created + rng.int(0, 500) * DAY, discountPercent };
+    return { id: i + 1, name, isDefault: false, isGuests, created, modified: daysAfter(rng, created, 500), discountPercent };
   });
 }
 

@@ -6,7 +6,7 @@
  * to, each from its own random stream, so adding it changes no existing record.
  */
 import { Rng } from "../prng.ts";
-import { DAY } from "./gen-common.ts";
+import { DAY, daysAfter } from "./gen-common.ts";
 import { lineTotals, orderTotals } from "./totals.ts";
 import type { CustomerRec, OrderRec, ProductRec } from "./types.ts";
 
@@ -118,7 +118,7 @@ export function genExtras(seed: string | number, from: ExtrasSources): StoreExtr
   const start = from.end - 700 * DAY;
   const customerAttributes = ATTRIBUTES.map((a, i) => {
     const created = start + i * DAY;
-    return { id: i + 1, ...a, created, modified: created + rng.int(0, 300) * DAY };
+    return { id: i + 1, ...a, created, modified: daysAfter(rng, created, 300) };
   });
   const attributeValues: AttributeValueRec[] = [];
   for (const c of from.customers) {
@@ -132,13 +132,13 @@ export function genExtras(seed: string | number, from: ExtrasSources): StoreExtr
         : `19${rng.int(50, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}`;
       attributeValues.push({
         id: attributeValues.length + 1, attributeId: a.id, customerId: c.id, value, created: Math.min(created, from.end),
-        modified: Math.min(created + rng.int(0, 60) * DAY, from.end),
+        modified: daysAfter(rng, created, 60, from.end),
       });
     }
   }
   const segments: SegmentRec[] = ["VIP customers", "Wholesale", "Lapsed buyers"].map((name, i) => ({
     id: rng.uuid(), name, description: `${name} (managed by marketing)`, created: start + i * 7 * DAY,
-    modified: start + i * 7 * DAY + rng.int(0, 200) * DAY,
+    modified: daysAfter(rng, start + i * 7 * DAY, 200),
   }));
   const owners: Array<[MetafieldOwner, readonly { id: number }[]]> = [
     ["product", from.products], ["variant", from.products.flatMap((p) => p.variants)], ["category", from.categories],
@@ -153,7 +153,7 @@ export function genExtras(seed: string | number, from: ExtrasSources): StoreExtr
       const created = start + rng.int(0, 650) * DAY;
       list.push({
         id: list.length + 1, owner, resourceId: r.id, namespace: "erp", key: rng.pick(["external_id", "warehouse", "season"]),
-        value: rng.chars(8), created, modified: Math.min(created + rng.int(0, 40) * DAY, from.end),
+        value: rng.chars(8), created, modified: daysAfter(rng, created, 40, from.end),
       });
     }
     metafields[owner] = list;

@@ -1,5 +1,5 @@
 /** Generates the store-level resources: channels, currencies, locations, pages, coupons, promotions. */
-import { DAY, type GenContext, spread } from "./gen-common.ts";
+import { DAY, daysAfter, type GenContext, spread } from "./gen-common.ts";
 import type { ChannelRec, CouponRec, CurrencyRec, InventoryLocation, LocationRec, PageRec, PromotionRec } from "./types.ts";
 
 /** Three channels: the storefront (1), a POS (2) and a marketplace (3). */
@@ -13,7 +13,7 @@ export function genChannels(ctx: GenContext): ChannelRec[] {
   ];
   return rows.map(([name, type, platform, status], i) => {
     const created = base + i * 30 * DAY + rng.int(0, DAY);
-    return { id: i + 1, name, type, platform, status, created, modified: created + rng.int(0, 400) * DAY };
+    return { id: i + 1, name, type, platform, status, created, modified: daysAfter(rng, created, 400) };
   });
 }
 

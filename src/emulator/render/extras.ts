@@ -4,6 +4,7 @@
  * metafields and product reviews, videos, bulk pricing rules and modifiers (v3).
  */
 import { money4 } from "../money.ts";
+import { addressFields } from "./address.ts";
 import { iso, isoZ, rfc2822 } from "../time.ts";
 import { ORDER_STATUSES } from "../data/gen-orders.ts";
 import type {
@@ -33,14 +34,10 @@ export function renderOrderFee(f: OrderFeeRec): Record<string, unknown> {
 /** One shipment (GET /v2/orders/{id}/shipments). */
 export function renderShipment(order: OrderRec, s: ShipmentRec): Record<string, unknown> {
   const address = order.shipping.find((a) => a.id === s.addressId)?.address ?? order.billing;
-  const addr = (a: typeof address) => ({
-    first_name: a.first_name, last_name: a.last_name, company: a.company, street_1: a.street_1, street_2: a.street_2, city: a.city,
-    state: a.state, zip: a.zip, country: a.country, country_iso2: a.country_iso2, phone: a.phone, email: a.email,
-  });
   return {
     id: s.id, order_id: order.id, customer_id: order.customerId, order_address_id: s.addressId, date_created: rfc2822(s.created),
     tracking_number: s.tracking, merchant_shipping_cost: money4(0), shipping_method: s.method, shipping_provider: s.provider,
-    tracking_carrier: s.provider, tracking_link: "", comments: "", billing_address: addr(order.billing), shipping_address: addr(address),
+    tracking_carrier: s.provider, tracking_link: "", comments: "", billing_address: addressFields(order.billing), shipping_address: addressFields(address),
     items: s.items.map((i) => ({ order_product_id: i.lineId, product_id: i.productId, quantity: i.quantity })),
     shipping_provider_display_name: s.provider.toUpperCase(), generated_tracking_link: "",
   };

@@ -5,8 +5,9 @@ import { ORDER_STATUSES } from "../data/gen-orders.ts";
 import type { EmulatorStore } from "../data/store.ts";
 import { lineTotals, orderTotals } from "../data/totals.ts";
 import { orderFees } from "../data/gen-extras.ts";
+import { addressFields } from "./address.ts";
 import { renderOrderFee } from "./extras.ts";
-import type { Address, OrderCouponRec, OrderLine, OrderRec, ShippingRec } from "../data/types.ts";
+import type { OrderCouponRec, OrderLine, OrderRec, ShippingRec } from "../data/types.ts";
 
 /** A consignment returns at most this many line items, then carries `__warning__`. */
 export const CONSIGNMENT_LINE_LIMIT = 50;
@@ -25,13 +26,6 @@ export interface OrderIncludes {
 export type V2Base = string;
 
 const link = (base: V2Base, resource: string) => ({ url: `${base}${resource}`, resource });
-
-function addressFields(a: Address): Record<string, unknown> {
-  return {
-    first_name: a.first_name, last_name: a.last_name, company: a.company, street_1: a.street_1, street_2: a.street_2,
-    city: a.city, state: a.state, zip: a.zip, country: a.country, country_iso2: a.country_iso2, phone: a.phone, email: a.email,
-  };
-}
 
 /** One order line item (GET /v2/orders/{id}/products, and inline in consignments). */
 export function renderOrderProduct(store: EmulatorStore, order: OrderRec, line: OrderLine): Record<string, unknown> {
