@@ -11,7 +11,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { MONEY, ORDER_STATUS_GROUPS, type SourceName, SOURCES } from "./analytics-sources.ts";
 import { inTransaction } from "./connection.ts";
 import { ident, literal, qualified } from "./sql.ts";
-import { storedColumns } from "./tables.ts";
+import { schemaColumns } from "./tables.ts";
 
 /** The views, in the order they are created (later ones read earlier ones). */
 export const ANALYTICS_VIEWS = [
@@ -228,8 +228,9 @@ function viewSql(a: string, src: (name: SourceName) => string, timezone: string)
 export async function refreshAnalytics(connection: DuckDBConnection, schema: string): Promise<AnalyticsSummary> {
   const stored = new Map<SourceName, Set<string>>();
   const missing: SourceName[] = [];
+  const tables = await schemaColumns(connection, schema);
   for (const name of Object.keys(SOURCES) as SourceName[]) {
-    const columns = await storedColumns(connection, schema, name);
+    const columns = tables.get(name);
     if (columns) stored.set(name, new Set(columns.keys()));
     else missing.push(name);
   }

@@ -185,7 +185,8 @@ export function changesOf(table: TableSchema, stored: ReadonlyMap<string, string
 }
 
 /** Stored tables' DuckDB column types (`TIMESTAMPTZ` for DuckDB's long name), by table, in table order; `table` narrows to one. */
-async function schemaTypes(connection: DuckDBConnection, schema: string, table?: string): Promise<Map<string, Map<string, string>>> {
+/** DuckDB column types (in table order) of the schema's tables, or of one table: one `information_schema` query. */
+export async function schemaTypes(connection: DuckDBConnection, schema: string, table?: string): Promise<Map<string, Map<string, string>>> {
   const reader = await connection.runAndReadAll(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
      WHERE table_schema = ${literal(schema)}${table === undefined ? "" : ` AND table_name = ${literal(table)}`} ORDER BY table_name, ordinal_position`,

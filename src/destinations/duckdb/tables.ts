@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ColumnType, TableSchema } from "../../engine/types.ts";
 import { logicalType, sqlType } from "./column-types.ts";
-import { changesOf, type Migration, retypeTable, storedTypes } from "./retype.ts";
+import { changesOf, type Migration, retypeTable, schemaTypes, storedTypes } from "./retype.ts";
 import { ident, literal, qualified } from "./sql.ts";
 
 /** When the batch holding the row was stored. */
@@ -40,6 +40,15 @@ export type StoredColumns = Map<string, ColumnType>;
 export async function storedColumns(connection: DuckDBConnection, schema: string, table: string): Promise<StoredColumns | undefined> {
   const types = await storedTypes(connection, schema, table);
   if (types.size === 0) return undefined;
+  return logicalColumns(types);
+}
+
+/** The stored columns of every table of a schema, in one query (information_schema is slow per table). */
+export async function schemaColumns(connection: DuckDBConnection, schema: string): Promise<Map<string, StoredColumns>> {
+  return new Map([...await schemaTypes(connection, schema)].map(([table, types]) => [table, logicalColumns(types)]));
+}
+
+function logicalColumns(types: Map<string, string>): StoredColumns {
   return new Map([...types].map(([name, type]) => [name, logicalType(type)]));
 }
 

@@ -66,14 +66,20 @@ export async function storedMatches(connection: DuckDBConnection, target: WriteT
   return Number(reader.getRows()[0]![0]);
 }
 
-function latest(key: readonly string[]): string {
+/**
+ * The clause that keeps the batch's last version of each key; none when no key repeats in the
+ * stage (the common case, checked by one count: the window costs about as much as the insert).
+ */
+async function latest(connection: DuckDBConnection, target: WriteTarget, key: readonly string[]): Promise<string> {
   const partition = key.map((c) => `s.${ident(c)}`).join(", ");
+  const reader = await connection.runAndReadAll(`SELECT count(*) = count(DISTINCT (${partition})) FROM ${ident(target.stage)} AS s`);
+  if (reader.getRows()[0]![0] === true) return "";
   return `QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY s.${ident(ORDER_COLUMN)} DESC) = 1`;
 }
 
 /** Inserts the batch's last version of each key, deleting nothing (no stored row has these keys). Returns the rows written. */
 export async function insertLatest(connection: DuckDBConnection, target: WriteTarget, key: readonly string[], stamp: Stamp): Promise<number> {
-  return await changed(connection, insertSql(target, stamp, latest(key)));
+  return await changed(connection, insertSql(target, stamp, await latest(connection, target, key)));
 }
 
 /** Merges the batch's last version of each key into the stored rows by key (`MERGE INTO`); returns the rows written. */
@@ -82,7 +88,7 @@ export async function mergeLatest(connection: DuckDBConnection, target: WriteTar
   const source = `SELECT ${target.columns.map((c) => `s.${ident(c)}`).join(", ")},
     ${literal(stamp.extractedAt)}::TIMESTAMPTZ AS ${ident(EXTRACTED_AT)}, ${literal(stamp.loadId)} AS ${ident(LOAD_ID)},
     ${deletedAt(target, stamp)} AS ${ident(DELETED_AT)}
-    FROM ${ident(target.stage)} AS s ${latest(key)}`;
+    FROM ${ident(target.stage)} AS s ${await latest(connection, target, key)}`;
   // An archived record read again keeps the time it was first stored as archived.
   const set = (c: string) => c === DELETED_AT && target.archived ? `CASE WHEN s.${ident(c)} IS NULL THEN NULL ELSE coalesce(t.${ident(c)}, s.${ident(c)}) END` : `s.${ident(c)}`;
   return await changed(
