@@ -33,6 +33,8 @@ export async function singerSync(
 ): Promise<SingerSummary> {
   const summary: SingerSummary = { records: new Map(), requests: 0, skipped: [], state: undefined };
   let lastState = "";
+  /** Top-level streams read in full this run. */
+  const fullTable = new Set<string>();
   const events = options.progress ? options.progress.track(sync(options)) : sync(options);
   for await (const event of untilInterrupted(events, summary)) {
     switch (event.type) {
@@ -66,11 +68,16 @@ export async function singerSync(
         break;
       }
       case "stream-start":
+        if (!event.incremental) fullTable.add(event.stream);
         options.log(`sync ${event.stream}: ${event.incremental ? `incremental since ${event.since ?? "the beginning"}` : "full table"}`);
         break;
       case "stream-end":
         summary.requests += event.requests;
         options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests${childrenSummary(event.children)}`);
+        // A target that overwrites tables (load_method overwrite) would empty one on a full read's word alone.
+        if (fullTable.has(event.stream) && options.selection.streams.includes(event.stream) && event.records === 0 && event.proof === undefined) {
+          options.log(`warning: ${event.stream}: the API answered no records, and gives no count to affirm that (no total, no count endpoint); a target that overwrites tables would empty its table`);
+        }
         break;
       case "stream-skipped":
         summary.skipped.push({ stream: event.stream, reason: event.reason, fails: event.fails });

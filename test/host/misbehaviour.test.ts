@@ -88,6 +88,12 @@ const named = (name: string) => () => [misbehaviourRule(name)];
 const CASES: Case[] = [
   { name: "no-cursor-meta: customers' first cursor page lacks cursor_pagination", faults: named("no-cursor-meta"), streams: ["customers"], settings: { page_size: 5 }, outcome: "complete" },
   { name: "list-404: a top-level list answers 404", faults: named("list-404"), streams: ["brands"], outcome: { code: 1, says: /stream 'brands'.*not found \(404/ } },
+  {
+    name: "list-404 on a sub-resource the API does not document as 'none' (an order's coupons): the stream fails",
+    faults: named("list-404@/coupons"),
+    streams: ["orders", "order_coupons"],
+    outcome: { code: 1, says: /stream 'order_coupons'.*not found \(404/ },
+  },
   { name: "empty-body: a list answers 200 with no body", faults: named("empty-body"), streams: ["brands"], settings: { max_retries: 1 }, outcome: { code: 1, says: /stream 'brands'.*HTTP 200 with an empty body; gave up after 2 attempts/ } },
   { name: "not-json: a list answers 200 with a body that is not JSON", faults: named("not-json"), streams: ["brands"], settings: { max_retries: 1 }, outcome: { code: 1, says: /stream 'brands'.*truncated or non-JSON body.*gave up after 2 attempts/ } },
   { name: "single-204: v2/store answers 204", faults: named("single-204"), streams: ["store"], outcome: { code: 1, says: /v2\/store answered without a store record/ } },
@@ -184,6 +190,22 @@ describe("misbehaving store: every row, or a non-zero exit naming the stream", (
     } finally {
       emulator.setFaults([]);
     }
+  });
+
+  it("empty-list on a list without any count (gift_certificates, 204 on page 1): Singer reads it as none and warns that an overwriting target would empty its table", async () => {
+    emulator.setFaults([misbehaviourRule("empty-list")]);
+    try {
+      const s = await singer({}, ["gift_certificates"]);
+      expect(s.code, s.stderr).toBe(0);
+      expect(s.rows.gift_certificates).toBe(0);
+      expect(s.stderr).toMatch(/warning: gift_certificates: the API answered no records, and gives no count to affirm that .*a target that overwrites tables would empty its table/);
+    } finally {
+      emulator.setFaults([]);
+    }
+    // A real read of the same list does not warn.
+    const whole = await singer({}, ["gift_certificates"]);
+    expect(whole.rows.gift_certificates).toBe(emulator.store.giftCertificates.length);
+    expect(whole.stderr).not.toMatch(/gives no count to affirm/);
   });
 
   it("quote-token: check prints the API's error with the token redacted", async () => {
