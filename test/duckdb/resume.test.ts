@@ -4,6 +4,7 @@
  * same tables as one uninterrupted load — in every write mode. (SIGKILL at arbitrary
  * points, inside transactions too, is exercised through the CLI in cli-load.test.ts.)
  */
+import { copyFileSync, existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadEvents, readState } from "../../src/destinations/duckdb/index.ts";
 import type { State, SyncEvent, WriteMode } from "../../src/engine/types.ts";
@@ -36,11 +37,15 @@ for (const mode of ["merge", "append", "replace"] as WriteMode[]) {
       // merge and append resume from the bookmark; replace is for full-table reads (every run reads all).
       const resume = async (path: string) => (mode === "replace" ? undefined : await readState(path));
       const read = async (data: OrderFixture[], path: string) => source(data, { pageSize: 3, state: await resume(path), incremental: mode !== "replace" });
-      await loadEvents(source(initial, { pageSize: 3 }), { path: reference, writeModes });
+      // The first run's file, copied as the start of the reference and of every interrupted run.
+      const first = tmp.file(`${mode}-first.duckdb`);
+      await loadEvents(source(initial, { pageSize: 3 }), { path: first, writeModes });
+      expect(existsSync(`${first}.wal`)).toBe(false); // checkpointed when the load closed it: the file alone is the whole database
+      copyFileSync(first, reference);
       await loadEvents(await read(changed, reference), { path: reference, writeModes });
       for (const stopAt of [0, 1, 2, 3]) {
         const path = tmp.file(`${mode}-stop-${stopAt}.duckdb`);
-        await loadEvents(source(initial, { pageSize: 3 }), { path, writeModes });
+        copyFileSync(first, path);
         await expect(loadEvents(stopping(changed, stopAt, await resume(path)), { path, writeModes }), `stop at ${stopAt}`).rejects.toThrow("killed");
         await loadEvents(await read(changed, path), { path, writeModes });
         const diff = await differences(reference, path);
