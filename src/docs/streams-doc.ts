@@ -2,10 +2,10 @@
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { seeksOnCursor } from "../engine/paginate.ts";
 import { canCutWindows, MIN_PAGES } from "../engine/partitions.ts";
-import { childrenOf } from "../engine/registry.ts";
+import { childrenOf, isRoot } from "../engine/registry.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS } from "../engine/store-fields.ts";
-import type { ParentCondition, StreamDefinition } from "../engine/types.ts";
+import type { ParentCondition, RootStream, StreamDefinition } from "../engine/types.ts";
 
 /** A parent condition in words. */
 function conditionText(when: ParentCondition): string {
@@ -19,16 +19,13 @@ function conditionText(when: ParentCondition): string {
 
 /** What reading a stream costs in API requests, in words. */
 export function requestCost(stream: StreamDefinition): string {
-  if (!stream.parent) {
+  if (isRoot(stream)) {
     if (stream.pagination === "single") return "1 request";
     const page = `1 request per page of up to ${stream.pageSize ?? 250} records`;
     const when = stream.count?.unfiltered && stream.cursor ? "; full-table reads only: the count takes no filters" : "";
     const counted = stream.count ? `, +2 requests to ${stream.count.api} \`/${stream.count.path}\` (the count the read is checked against${when})` : "";
-    if (!seeksOnCursor(stream)) return page + counted;
-    const cut = canCutWindows(stream)
-      ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (+2 requests to size them, about one short page per window, and the count asked per window: one request per window plus one instead of 2)`
-      : "";
-    return `${page} (read by seeking on the cursor)${cut}${counted}`;
+    const cut = canCutWindows(stream) ? `; over ${MIN_PAGES} pages, cut into cursor windows read at once (${windowCost(stream)})` : "";
+    return `${page}${seeksOnCursor(stream) ? " (read by seeking on the cursor)" : ""}${cut}${counted}`;
   }
   const source = stream.parent.source;
   if (source.kind === "inline") {
@@ -45,6 +42,13 @@ export function requestCost(stream: StreamDefinition): string {
   const condition = source.when ? ` with ${conditionText(source.when)}` : "";
   const per10k = source.when ? `up to 10 000 requests per 10 000 ${parent} (none for those without)` : `10 000 requests per 10 000 ${parent}`;
   return `1 request per ${parent} record${condition} (per page of up to 250 rows): ${per10k}`;
+}
+
+/** What cutting a stream into cursor windows costs, in words. */
+function windowCost(stream: RootStream): string {
+  const total = stream.cursor?.countPath ? "the count" : "one record with the list's total";
+  const counts = stream.count ? ", and the count asked per window: one request per window plus one instead of 2" : "";
+  return `${total} and one record per cut to size them, about one short page per window${counts}`;
 }
 
 function endpoint(stream: StreamDefinition): string {

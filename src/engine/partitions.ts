@@ -1,14 +1,18 @@
 /**
  * Cutting a stream's read into independent partitions: cursor windows `[from, to)` for an
- * incremental list that is sorted by its cursor, has an upper filter and a count endpoint
- * (orders), sized from the API's own total. Each window is read by seeking inside it; the upper filter
- * is sent as a full timestamp one second past `to` (the spec does not say whether the max
- * filters are inclusive), and records at or past `to` are left to the next window, so the
- * windows overlap by a second on the wire and not at all in what they yield.
+ * incremental list with an upper filter on its cursor, sized from the API's own total — a
+ * count endpoint under the same filters (orders: `/v2/orders/count`) or the list's
+ * `meta.pagination.total` (v3 lists: products, customers, refunds), and cut at the cursor
+ * values of evenly spaced ranks of the list (one one-record page per cut), so that the windows
+ * of a list sorted by its cursor hold alike numbers of records. Each window is read by seeking inside it (a list that
+ * can seek) or page by page with both filters; the upper filter is sent as a full timestamp
+ * one second past `to` (the spec does not say whether the max filters are inclusive), and
+ * records at or past `to` are left to the next window, so the windows overlap by a second on
+ * the wire and not at all in what they yield.
  */
 import type { ApiClient } from "./http.ts";
 import type { CursorWindow } from "./ledger.ts";
-import { filterTimestamp, type ListRequest, seeksOnCursor } from "./paginate.ts";
+import { filterTimestamp, type ListRequest } from "./paginate.ts";
 import type { RootStream } from "./types.ts";
 
 /** Windows read at once per stream (memory: each holds at most a page or two ahead). */
@@ -62,39 +66,53 @@ async function cutWindows(client: ApiClient, request: PartitionRequest): Promise
   const { stream, since } = request;
   const cursor = stream.cursor;
   const whole: CursorWindow[] = [{ from: since ?? new Date(0).toISOString() }];
-  if (!cursor?.upperFilter || !cursor.sort || !cursor.countPath || !canCutWindows(stream)) return whole;
-  // The count endpoint takes the filters, not the list's sort or includes.
+  if (!cursor?.upperFilter || !canCutWindows(stream)) return whole;
+  // The count takes the filters, not the list's sort or includes.
   const filters: Record<string, string | number> = {};
   const channel = stream.channelFilter === undefined ? undefined : request.list.params[stream.channelFilter];
   if (stream.channelFilter !== undefined && channel !== undefined) filters[stream.channelFilter] = channel;
   if (since !== undefined) filters[cursor.filter] = filterTimestamp(since);
   if (request.until !== undefined) filters[cursor.upperFilter] = filterTimestamp(request.until);
-  const { body } = await client.get(stream.api, cursor.countPath, filters);
-  const total = Number((body as { count?: unknown } | null)?.count);
+  // The record at a rank of the list (a one-record page), in the list's order: sorted by the cursor when it can be.
+  const recordAt = (rank: number) => client.get(stream.api, stream.path, { ...request.list.params, ...filters, limit: 1, page: rank });
+  let total: number;
+  if (cursor.countPath) {
+    const { body } = await client.get(stream.api, cursor.countPath, filters);
+    total = Number((body as { count?: unknown } | null)?.count);
+  } else {
+    const { body } = await recordAt(1);
+    total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
+  }
   const pageSize = request.list.pageSize;
   if (!Number.isFinite(total) || total < pageSize * MIN_PAGES) return whole;
   const count = Math.min(MAX_WINDOWS, Math.floor(total / (pageSize * PAGES_PER_WINDOW)));
-  // The oldest record (the list is sorted by the cursor): windows are cut between it and the end.
-  const first = await client.get(stream.api, stream.path, { ...request.list.params, ...filters, limit: 1, page: 1 });
-  const items = Array.isArray(first.body) ? first.body : (first.body as { data?: unknown } | null)?.data;
-  const oldest = Array.isArray(items) ? (items[0] as Record<string, unknown> | undefined)?.[cursor.field] : undefined;
-  if (typeof oldest !== "string" || Number.isNaN(Date.parse(oldest))) return whole;
-  const start = Math.max(Date.parse(oldest), since === undefined ? -Infinity : Date.parse(since));
+  // Cut at the cursor values of evenly spaced ranks: a sorted list's windows then hold alike numbers of
+  // records. Any cut is correct (the windows cover the range whatever their edges); only the balance
+  // depends on it, so an unsorted list (refunds) is cut at the values its own order puts there.
+  const start = Date.parse(whole[0].from);
   const end = request.until === undefined ? request.now : Date.parse(request.until);
-  // Cut points on whole seconds (the filters' precision), strictly inside (start, end).
-  const cuts: number[] = [];
+  const cuts = new Set<number>();
   for (let i = 1; i < count; i++) {
-    const cut = Math.floor((start + ((end - start) * i) / count) / 1000) * 1000;
-    if (cut > start && cut < end && cut > (cuts.at(-1) ?? -Infinity)) cuts.push(cut);
+    const { body } = await recordAt(Math.round((total * i) / count) + 1);
+    const items = Array.isArray(body) ? body : (body as { data?: unknown } | null)?.data;
+    const value = Array.isArray(items) ? (items[0] as Record<string, unknown> | undefined)?.[cursor.field] : undefined;
+    // On whole seconds (the filters' precision), strictly inside (start, end).
+    const cut = typeof value === "string" ? Math.floor(Date.parse(value) / 1000) * 1000 : NaN;
+    if (cut > start && cut < end) cuts.add(cut);
   }
-  if (cuts.length === 0) return whole;
-  const bounds = [whole[0].from, ...cuts.map((ms) => new Date(ms).toISOString())];
+  if (cuts.size === 0) return whole;
+  const bounds = [whole[0].from, ...[...cuts].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString())];
   return bounds.map((from, i) => (i + 1 < bounds.length ? { from, to: bounds[i + 1] } : { from }));
 }
 
-/** True for lists the engine can size: a count endpoint under the same filters, and a list sorted by the cursor. */
+/**
+ * True for lists the engine can cut into windows: an upper filter on the cursor, and a total
+ * under the same filters — a count endpoint, or a v3 list's `meta.pagination.total`.
+ */
 export function canCutWindows(stream: RootStream): boolean {
-  return stream.cursor?.countPath !== undefined && stream.cursor.upperFilter !== undefined && seeksOnCursor(stream);
+  const cursor = stream.cursor;
+  if (cursor?.upperFilter === undefined) return false;
+  return cursor.countPath !== undefined || stream.pagination === "v3-offset" || stream.pagination === "v3-cursor";
 }
 
 /** The query bound for a window's end: a full timestamp one second past `to` (the max filters may be exclusive). */

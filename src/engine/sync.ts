@@ -16,7 +16,7 @@ import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
-import { inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
+import { canCutWindows, inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
 import { childrenOf, findStream, isRoot, pageSizeOf } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
@@ -442,7 +442,7 @@ class StreamRun {
    */
   async #plannedWindows(cursor: CursorSpec, params: Record<string, string | number>, readFrom: string | undefined): Promise<CursorWindow[] | undefined> {
     const stream = this.stream;
-    if (!cursor.sort || !cursor.upperFilter || !seeksOnCursor(stream) || this.#readsAllParents() || this.#tracks().length === 0) return undefined;
+    if (!canCutWindows(stream) || this.#readsAllParents() || this.#tracks().length === 0) return undefined;
     // Windows pay off for a large read: a first load (or full refresh), or the rest of a windowed one. An
     // incremental run from a bookmark reads the few records changed since, as before (no sizing requests).
     const tracks = this.#tracks();
@@ -480,7 +480,9 @@ class StreamRun {
     // Window 0 starts where the read does; the others at their cut (a second early for an "after" filter).
     const startOf = (index: number) =>
       index === 0 ? readFrom : cursor.filterMayExclude ? new Date(Date.parse(windows[index].from) - 1000).toISOString() : windows[index].from;
-    const readers = order.map((index) => () => this.#readWindow(cursor, windows[index], index, startOf(index), params));
+    // Windows whose list affirmed its own total (meta.pagination.total): all of them affirm the read, when no count rule does.
+    let affirmed = 0;
+    const readers = order.map((index) => () => this.#readWindow(cursor, windows[index], index, startOf(index), params, () => affirmed++));
     // The windows' counts and what they read, summed: the read is checked as a whole, group by group.
     const rule = this.stream.count;
     const sum = rule && { rule, params: this.#filterParams(readFrom, true), before: noCounts(), tally: new Tally(rule.groups?.field) };
@@ -501,6 +503,7 @@ class StreamRun {
       return [];
     });
     if (sum) yield* this.#checkCount(sum, after, request);
+    else if (affirmed === todo.length) this.#proof = `meta.pagination.total of each of ${todo.length} windows`;
   }
 
   /**
@@ -516,6 +519,7 @@ class StreamRun {
     index: number,
     from: string | undefined,
     params: Record<string, string | number>,
+    affirmed: (by: string) => void,
   ): AsyncGenerator<{ index: number; page?: Record<string, unknown>[]; counted?: WindowCount }> {
     const stream = this.stream;
     const query = { ...params };
@@ -524,6 +528,9 @@ class StreamRun {
     if (window.to !== undefined && cursor.upperFilter) query[cursor.upperFilter] = bounds[cursor.upperFilter] = upperBound(window.to);
     const before = rule && window.to === undefined ? await readCounts(this.client, stream.name, rule, bounds) : undefined;
     const tally = new Tally(rule?.groups?.field);
+    // A list that can seek on its cursor seeks inside the window; any other is read page by page between both filters.
+    const seeks = seeksOnCursor(stream);
+    if (!seeks && from !== undefined) query[cursor.filter] = filterValue(from);
     const pages = readPages(this.#listClient(stream), {
       stream: stream.name,
       api: stream.api,
@@ -531,7 +538,10 @@ class StreamRun {
       style: stream.pagination,
       pageSize: pageSizeOf(stream, this.options.config.page_size),
       params: query,
-      seek: { field: cursor.field, filter: cursor.filter, from, key: stream.primaryKey },
+      seek: seeks ? { field: cursor.field, filter: cursor.filter, from, key: stream.primaryKey } : undefined,
+      key: stream.rowsAt ? undefined : stream.primaryKey,
+      log: this.log,
+      affirmed,
     });
     for await (const page of pages) {
       tally.add(page);

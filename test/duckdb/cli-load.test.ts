@@ -124,7 +124,10 @@ describe("load through the CLI", () => {
   it("SIGKILL during a multi-page stream whose pages are not in cursor order, then a rerun, loses no record", async () => {
     // The store ignores `sort` on customers (their pages come in id order), and pages hold 10 customers.
     emulator.setFaults([{ kind: "ignore-param", param: "sort", match: "/v3/customers?", times: 1e9 }]);
-    // One page per batch: a kill can land between committed pages.
+    // One page per batch: a kill can land between committed pages. Pages answered in 100 ms: the load reads
+    // ahead of what it has committed by several pages, so reading must take longer than committing for a kill
+    // counted in requests to land between commits.
+    emulator.setLatency(100);
     const small = writeFile(dir, "small-pages.json", { ...JSON.parse(readFileSync(config, "utf8")), page_size: 10, batch_rows: 10 });
     const args = (db: string) => ["load", "--config", small, "--duckdb", db, "--streams", "customers"];
     try {
@@ -152,6 +155,7 @@ describe("load through the CLI", () => {
       expect(interruptedMidway).toBeGreaterThan(0);
     } finally {
       emulator.setFaults([]);
+      emulator.setLatency(4);
     }
   }, 180_000); // five loads
 });

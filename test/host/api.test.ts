@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { createSource, type Emulator, loadEvents, readState, type RecordBatch, type Row, startEmulator, type State } from "../../src/index.ts";
 import { InputError } from "../../src/errors.ts";
+import { defineStream } from "../../src/engine/registry.ts";
+import { registry } from "../../streams/index.ts";
 import { NODE, ROOT, run, tempDir } from "../support/cli.ts";
 import { emulatorSettings, SMALL_STORE } from "../support/singer.ts";
 
@@ -27,6 +29,19 @@ async function readAll(batches: AsyncGenerator<RecordBatch>) {
 }
 
 describe("createSource", () => {
+  it("gives every stream the write mode its tables have, from the registry's one rule (merge on a key, append without one)", () => {
+    const source = createSource(emulatorSettings(emulator));
+    for (const info of source.streams) {
+      const stream = registry.find((s) => s.name === info.name)!;
+      expect(info.writeDisposition, info.name).toBe(stream.writeMode);
+      for (const table of info.tables) expect(table.writeMode, table.name).toBe(stream.writeMode);
+    }
+    // The rule, for an entry without a key (none in the registry today) and with one.
+    const entry = registry.find((s) => s.name === "brands")!;
+    expect(defineStream({ ...entry, primaryKey: [], writeMode: undefined }).writeMode).toBe("append");
+    expect(defineStream({ ...entry, writeMode: undefined }).writeMode).toBe("merge");
+  });
+
   it("describes every stream with the hints a loader needs", () => {
     const source = createSource(emulatorSettings(emulator));
     const byName = new Map(source.streams.map((s) => [s.name, s]));

@@ -19,7 +19,6 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ColumnType, Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
-import { defaultWriteMode } from "../../engine/registry.ts";
 import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
 import { closeInterruptedLoads, type LoadRecord, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
@@ -441,8 +440,8 @@ export class LoadRun {
     this.#held.delete(stream);
     for (const info of all) {
       info.replaceTable = undefined;
-      // Rows after the swap (none are expected) merge into the new table.
-      info.mode = defaultWriteMode(info.schema.primaryKey);
+      // Rows after the swap (none are expected) go in by the table's own mode (the registry's).
+      info.mode = info.schema.writeMode;
     }
   }
 
@@ -453,7 +452,7 @@ export class LoadRun {
       if (info.root !== stream || info.mode !== "replace") continue;
       if (info.replaceTable) await this.connection.run(`DROP TABLE IF EXISTS ${qualified(this.schema, info.replaceTable)}`);
       info.replaceTable = undefined;
-      info.mode = defaultWriteMode(info.schema.primaryKey);
+      info.mode = info.schema.writeMode;
     }
   }
 
