@@ -99,6 +99,31 @@ export const columnTypeRules: ColumnTypeRules = {
       added: true,
       reason: "global trade item number, text like the product's `gtin`; left out of the variants spec",
     },
+    {
+      table: "order_statuses",
+      column: "sort_order",
+      type: "integer",
+      added: true,
+      reason: "the statuses' position in the control panel; the spec shows it on the statuses of GET /orders/count but leaves it out of GET /order_statuses",
+    },
+    {
+      table: "shipping_methods",
+      column: "settings_rate",
+      type: "decimal",
+      reason: "money (a flat or per-item shipping rate) the spec types as a plain number",
+    },
+    {
+      table: "shipping_methods",
+      column: "handling_fees_fixed_surcharge",
+      type: "decimal",
+      reason: "money (a fixed handling fee) the spec types as a plain number",
+    },
+    {
+      table: "shipping_zones",
+      column: "handling_fees_fixed_surcharge",
+      type: "decimal",
+      reason: "money (a fixed handling fee) the spec types as a string (`\"0\"`)",
+    },
   ],
   names: [
     {

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { streamsMarkdown } from "../src/docs/streams-doc.ts";
 import { withColumnTypes } from "../src/docs/column-types-doc.ts";
 import { registry } from "../streams/index.ts";
+import { discover } from "../src/engine/catalog.ts";
+import { findStream } from "../src/engine/registry.ts";
+import { validateConfig } from "../src/config/load.ts";
 
 describe("docs/streams.md", () => {
   it("is up to date with the registry (regenerate with `npm run docs`)", () => {
@@ -17,6 +20,24 @@ describe("docs/streams.md", () => {
     // Streams that cost a request per order say what that is per 10 000 orders.
     expect(text).toMatch(/order_taxes.*`total_tax` ≠ 0.*up to 10 000 requests per 10 000 orders/);
     expect(text).toMatch(/order_messages.*10 000 requests per 10 000 orders/);
+  });
+});
+
+describe("the contract's streams", () => {
+  it("every stream CONTRACT.md names is in the registry, discovered and documented with its cost", () => {
+    const contract = readFileSync(new URL("../../shared/CONTRACT.md", import.meta.url), "utf8");
+    const section = contract.split("## Streams and tables")[1]!.split("\n## ")[0]!;
+    // Stream names are the backticked snake_case words of the section, less the column examples it gives.
+    const named = new Set([...section.matchAll(/`([a-z][a-z_]*)`/g)].map((m) => m[1]!));
+    for (const column of ["billing_address_city", "id", "order_id"]) named.delete(column);
+    expect(named.size).toBeGreaterThanOrEqual(30);
+    const discovered = new Set(discover(validateConfig({ store_hash: "abc", access_token: "t", start_date: "2024-01-01T00:00:00Z" })).streams.map((s) => s.tap_stream_id));
+    const text = streamsMarkdown();
+    for (const name of named) {
+      expect(findStream(registry, name), name).toBeDefined();
+      expect(discovered.has(name), name).toBe(true);
+      expect(text, name).toMatch(new RegExp(`^\\| \`${name}\` \\|[^\\n]*request`, "m"));
+    }
   });
 });
 
