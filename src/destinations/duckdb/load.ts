@@ -28,7 +28,7 @@ import { ident, qualified } from "./sql.ts";
 import { type Migration, upgradeTables } from "./retype.ts";
 import { replaceLoss, replaceRefusal } from "./replace-guard.ts";
 import { Stage } from "./stage.ts";
-import { dataColumns, ensureTable, storedColumns, tableNames } from "./tables.ts";
+import { dataColumns, DELETED_AT, ensureTable, storedColumns, tableNames } from "./tables.ts";
 import { DEFAULT_BATCH_ROWS, DEFAULT_BATCH_SECONDS, type LoadOptions, type LoadSummary, type StreamLoadSummary } from "./types.ts";
 import type { Stamp } from "./writes.ts";
 
@@ -413,7 +413,7 @@ export class LoadRun {
     const replaced = all.filter((i) => i.columns && !this.#skipped.has(i.schema.stream));
     if (proof === undefined && !this.options.force) {
       for (const info of replaced) {
-        const loss = await replaceLoss(this.connection, this.schema, info.schema.name, info.replaceTable, info.schema.primaryKey);
+        const loss = await replaceLoss(this.connection, this.schema, info.schema.name, info.replaceTable, info.schema.primaryKey, info.columns!.has(DELETED_AT));
         const refusal = replaceRefusal(stream, loss, this.options.maxFraction ?? 1);
         if (refusal === undefined) continue;
         this.#incomplete.push(refusal);

@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ident, qualified } from "./sql.ts";
+import { DELETED_AT } from "./tables.ts";
 
 /** What a swap would do to one table: rows stored now, rows the read staged, stored rows it would remove. */
 export interface ReplaceLoss {
@@ -21,8 +22,9 @@ export interface ReplaceLoss {
 
 /**
  * Counts what swapping `staging` in for `table` would remove: stored rows whose primary key
- * the staged rows do not have (without a key: the shortfall in rows). `staging` undefined:
- * the read brought no row for the table.
+ * the staged rows do not have (without a key: the shortfall in rows). Rows already marked
+ * deleted (`_deleted_at`, when the table has it) are not counted: the store lost them before.
+ * `staging` undefined: the read brought no row for the table.
  */
 export async function replaceLoss(
   connection: DuckDBConnection,
@@ -30,14 +32,16 @@ export async function replaceLoss(
   table: string,
   staging: string | undefined,
   primaryKey: readonly string[],
+  markedDeleted: boolean,
 ): Promise<ReplaceLoss> {
   const count = async (sql: string) => Number((await (await connection.runAndReadAll(sql)).getRowObjects())[0].n);
-  const stored = await count(`SELECT count(*) AS n FROM ${qualified(schema, table)}`);
+  const live = markedDeleted ? `t.${ident(DELETED_AT)} IS NULL` : "true";
+  const stored = await count(`SELECT count(*) AS n FROM ${qualified(schema, table)} t WHERE ${live}`);
   const staged = staging === undefined ? 0 : await count(`SELECT count(*) AS n FROM ${qualified(schema, staging)}`);
   if (stored === 0 || staging === undefined || primaryKey.length === 0) return { table, stored, staged, removed: Math.max(0, stored - staged) };
   const match = primaryKey.map((k) => `s.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(" AND ");
   const removed = await count(
-    `SELECT count(*) AS n FROM ${qualified(schema, table)} t WHERE NOT EXISTS (SELECT 1 FROM ${qualified(schema, staging)} s WHERE ${match})`,
+    `SELECT count(*) AS n FROM ${qualified(schema, table)} t WHERE ${live} AND NOT EXISTS (SELECT 1 FROM ${qualified(schema, staging)} s WHERE ${match})`,
   );
   return { table, stored, staged, removed };
 }
