@@ -85,7 +85,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       const table = family.find((t) => t.name === name)!;
       const held = destination.heldIds(table, stream.count.groups?.field);
       const swept = await sweepArchived(client, stream, request.config, held);
-      const marked = swept.gone.length > 0 ? await destination.markArchived(table, swept.gone, family) : 0;
+      const marked = await destination.markArchived(table, swept.gone, family);
       if (marked > 0) deleted[name] = marked;
       request.log(
         `archived ${name}: ${swept.held} live rows held, ${swept.counted} counted by the API` +

@@ -135,6 +135,20 @@ describe("archived orders in DuckDB", () => {
     expect(found.archived).toContain(id);
     expect(found.unmarked).toBe(0);
   });
+
+  it("archived rows a previous version stored without _deleted_at (nor their children's) are marked by the next load", async () => {
+    const before = await marks(db());
+    // As the previous main left them: flagged is_deleted, but no _deleted_at anywhere.
+    await query(db(), "update bigcommerce.orders set _deleted_at = null where is_deleted");
+    for (const child of CHILDREN) await query(db(), `update bigcommerce.${child} set _deleted_at = null`);
+    expect((await marks(db())).archived).toEqual([]);
+    const next = await load();
+    expect(next.code, next.stderr).toBe(0);
+    const after = await marks(db());
+    expect(after.archived).toEqual(before.archived);
+    expect(after.unmarked).toBe(0);
+    expect(after.stray).toBe(0);
+  });
 });
 
 describe("archived orders in Singer", () => {

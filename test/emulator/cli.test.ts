@@ -41,6 +41,23 @@ describe("runEmulatorCommand", () => {
     await expect(fetch(`${ready.api_url}/stores/clitest/v2/orders`)).rejects.toThrow();
   });
 
+  it("--archived-orders N archives N orders at seed time: the list and the count leave them out, is_deleted=true lists only them", async () => {
+    const lines = captureStdout();
+    const done = runEmulatorCommand(["--port", "0", "--store-hash", "archtest", "--token", "tok", "--orders", "20", "--archived-orders", "3", "--no-rate-limit"]);
+    await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 10_000 });
+    const { api_url } = JSON.parse(lines[0]!);
+    const get = async (path: string) => await (await fetch(`${api_url}/stores/archtest/v2/${path}`, { headers: { "X-Auth-Token": "tok" } })).json();
+    const live = await get("orders?limit=250") as { id: number; is_deleted: boolean }[];
+    const archived = await get("orders?limit=250&is_deleted=true") as { id: number; is_deleted: boolean }[];
+    expect(live.map((o) => o.is_deleted)).toEqual(Array(17).fill(false));
+    expect(archived.map((o) => o.is_deleted)).toEqual([true, true, true]);
+    expect(new Set([...live, ...archived].map((o) => o.id)).size).toBe(20);
+    expect((await get("orders/count")).count).toBe(17);
+    process.emit("SIGTERM");
+    await expect(done).resolves.toBe(0);
+    await expect(runEmulatorCommand(["--archived-orders", "x"])).rejects.toMatchObject({ exitCode: 2, message: /--archived-orders/ });
+  });
+
   it("--misbehave NAME[@PATH] switches on standing misbehaviours; an unknown name is bad input", async () => {
     const lines = captureStdout();
     const done = runEmulatorCommand(["--orders", "60", "--no-rate-limit", "--misbehave", "no-key@/v2/currencies", "--misbehave", "cap-50"]);

@@ -69,11 +69,20 @@ export async function stagesArchived(connection: DuckDBConnection, stage: string
   return Number(reader.getRows()[0]![0]) > 0;
 }
 
-/** Marks rows of `table` archived (`archived` column true, `_deleted_at` now unless set) by id; returns how many changed. */
+/**
+ * Marks rows of `table` archived (`archived` column true, `_deleted_at` now unless set) by id, and the rows
+ * already flagged archived but not marked (stored by a version that did not mark them); returns how many changed.
+ */
 export async function markArchivedIds(connection: DuckDBConnection, schema: string, table: TableSchema, ids: readonly number[]): Promise<number> {
   const key = ident(table.primaryKey[0]);
   const flag = table.archived ? `${ident(table.archived)} = true, ` : "";
   let changed = 0;
+  if (table.archived) {
+    const result = await connection.run(
+      `UPDATE ${qualified(schema, table.name)} SET ${ident(DELETED_AT)} = now() WHERE ${ident(table.archived)} IS TRUE AND ${ident(DELETED_AT)} IS NULL`,
+    );
+    changed += Number(result.rowsChanged);
+  }
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000).map((id) => literal(String(id))).join(", ");
     const result = await connection.run(

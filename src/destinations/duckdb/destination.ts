@@ -75,11 +75,14 @@ export class DuckDBDestination {
     return heldIds(this.connection, this.schema, table, groupColumn);
   }
 
-  /** Marks the rows of `table` with these ids archived and deleted, and the rows below them in `family`; returns how many rows of `table`. */
+  /**
+   * Marks the rows of `table` with these ids archived and deleted (and rows flagged archived but not marked yet),
+   * and the rows below them in `family`; returns how many rows of `table`.
+   */
   async markArchived(table: TableSchema, ids: readonly number[], family: readonly TableSchema[]): Promise<number> {
     return await inTransaction(this.connection, async () => {
       const marked = await markArchivedIds(this.connection, this.schema, table, ids);
-      await markChildren(this.connection, this.schema, table, family);
+      if (marked > 0) await markChildren(this.connection, this.schema, table, family);
       return marked;
     });
   }
