@@ -1,6 +1,7 @@
 /** Orders and what hangs off them: line items, shipping addresses, coupons, transactions, refunds. */
 import { defineStreams } from "../src/engine/registry.ts";
-import { includedRows, metafieldsStream } from "./shapes.ts";
+import type { ChildStreamEntry, ParentCondition } from "../src/engine/types.ts";
+import { includedRows, type IncludedRows, metafieldsStream } from "./shapes.ts";
 import orders from "./schemas/orders.ts";
 import orderProducts from "./schemas/order_products.ts";
 import orderShippingAddresses from "./schemas/order_shipping_addresses.ts";
@@ -26,6 +27,14 @@ const CONSIGNMENTS = [
 ] as const;
 /** Every consignment kind carries its line items when the order page asks for them. */
 const LINE_ITEM_PATHS = CONSIGNMENTS.map(([path]) => `${path}.line_items[]`);
+/**
+ * A child read with one v2 request per order (`orders/{id}/<resource>`), keyed by (id, order_id); only for the
+ * orders where `when` holds, when given.
+ */
+function perOrder(resource: string, when: ParentCondition | undefined, rows: IncludedRows & { selectedByDefault?: boolean }): ChildStreamEntry {
+  const source = { kind: "subresource", api: "v2", path: `orders/{id}/${resource}`, pagination: "v2-page" } as const;
+  return { ...rows, primaryKey: ["id", "order_id"], parent: { stream: "orders", keys: { order_id: "id" }, source: when ? { ...source, when } : source } };
+}
 /** Ask the order pages for consignments with their line items inline. */
 const INLINE_CONSIGNMENTS = { include: "consignments.line_items", consignment_structure: "object" };
 
@@ -140,75 +149,33 @@ export default defineStreams([
     scope: ORDERS_SCOPE,
     schema: orderFees,
   }),
-  {
+  perOrder("shipments", { field: "items_shipped", is: "nonzero" }, {
     name: "order_shipments",
     description: "Shipments of an order, with their items; one request per order with something shipped, so not selected by default.",
-    primaryKey: ["id", "order_id"],
     selectedByDefault: false,
     scope: ORDERS_SCOPE,
     schema: orderShipments,
-    parent: {
-      stream: "orders",
-      keys: { order_id: "id" },
-      source: {
-        kind: "subresource",
-        api: "v2",
-        path: "orders/{id}/shipments",
-        pagination: "v2-page",
-        when: { field: "items_shipped", is: "nonzero" },
-      },
-    },
-  },
-  {
+  }),
+  perOrder("taxes", { field: "total_tax", is: "nonzero" }, {
     name: "order_taxes",
     description: "Tax lines of an order; one request per taxed order, so not selected by default.",
-    primaryKey: ["id", "order_id"],
     selectedByDefault: false,
     scope: ORDERS_SCOPE,
     schema: orderTaxes,
-    parent: {
-      stream: "orders",
-      keys: { order_id: "id" },
-      source: {
-        kind: "subresource",
-        api: "v2",
-        path: "orders/{id}/taxes",
-        pagination: "v2-page",
-        when: { field: "total_tax", is: "nonzero" },
-      },
-    },
-  },
-  {
+  }),
+  perOrder("messages", undefined, {
     name: "order_messages",
     description: "Messages on an order; one request per order (nothing on the order says whether it has any), so not selected by default.",
-    primaryKey: ["id", "order_id"],
     selectedByDefault: false,
     scope: ORDERS_SCOPE,
     schema: orderMessages,
-    parent: {
-      stream: "orders",
-      keys: { order_id: "id" },
-      source: { kind: "subresource", api: "v2", path: "orders/{id}/messages", pagination: "v2-page" },
-    },
-  },
-  {
+  }),
+  perOrder("coupons", { field: "coupon_discount", is: "nonzero" }, {
     name: "order_coupons",
     description: "Coupons applied to an order; asked for only when the order has a coupon discount.",
-    primaryKey: ["id", "order_id"],
     scope: ORDERS_SCOPE,
     schema: orderCoupons,
-    parent: {
-      stream: "orders",
-      keys: { order_id: "id" },
-      source: {
-        kind: "subresource",
-        api: "v2",
-        path: "orders/{id}/coupons",
-        pagination: "v2-page",
-        when: { field: "coupon_discount", is: "nonzero" },
-      },
-    },
-  },
+  }),
   {
     name: "transactions",
     description: "Payment transactions of an order; one request per paid order, so not selected by default.",
