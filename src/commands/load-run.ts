@@ -75,6 +75,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       requests: () => client.requests,
       batchRows: config.batch_rows,
       batchSeconds: config.batch_seconds,
+      onBatch: ({ stream, rows }) => request.log.debug(`committed a batch of ${stream}: ${rows} rows with its state`, { stream, rows }),
     });
     const deleted: Record<string, number> = {};
     // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.

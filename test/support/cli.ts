@@ -140,3 +140,22 @@ export function killedLoad(args: string[], emulator: Emulator, requests: number)
     });
   });
 }
+
+/**
+ * Starts a `load` with `--verbose` and kills it with SIGKILL right after its `commits`-th batch has committed (its
+ * debug line), so the kill lands between commits whatever the machine's load; resolves to the signal that ended it
+ * (null: it exited first, with fewer batches).
+ */
+export function killedAfterCommits(args: string[], commits: number): Promise<NodeJS.Signals | null> {
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(NODE, [BIN, ...args, "--verbose"], { stdio: ["ignore", "ignore", "pipe"] });
+    let seen = 0;
+    let tail = "";
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      const lines = (tail + chunk).split("\n");
+      tail = lines.pop()!;
+      for (const line of lines) if (line.includes("committed a batch of") && ++seen === commits) child.kill("SIGKILL");
+    });
+    child.on("close", (_code, signal) => resolve(signal));
+  });
+}
