@@ -6,6 +6,7 @@ import { registry } from "../streams/index.ts";
 import { discover } from "../src/engine/catalog.ts";
 import { findStream } from "../src/engine/registry.ts";
 import { validateConfig } from "../src/config/load.ts";
+import { STATE_VERSION } from "../src/engine/state.ts";
 
 describe("docs/streams.md", () => {
   it("is up to date with the registry (regenerate with `npm run docs`)", () => {
@@ -46,6 +47,17 @@ describe("docs/duckdb.md", () => {
     const committed = readFileSync(new URL("../docs/duckdb.md", import.meta.url), "utf8");
     expect(committed).toBe(withColumnTypes(committed));
     expect(committed).toContain("| `orders.payment_provider_id` | `VARCHAR` |");
+  });
+});
+
+describe("the state format in the docs", () => {
+  it("docs/duckdb.md and docs/hosts.md show the state version the tap writes", () => {
+    for (const doc of ["duckdb.md", "hosts.md"]) {
+      const text = readFileSync(new URL(`../docs/${doc}`, import.meta.url), "utf8");
+      const shown = [...text.matchAll(/"version": (\d+)/g)].map((m) => Number(m[1]));
+      expect(shown.length, doc).toBeGreaterThan(0);
+      expect(shown, doc).toEqual(shown.map(() => STATE_VERSION));
+    }
   });
 });
 
