@@ -46,7 +46,7 @@ export function requestCost(stream: StreamDefinition): string {
 
 /** What cutting a stream into cursor windows costs, in words. */
 function windowCost(stream: RootStream): string {
-  const total = stream.cursor?.countPath ? "the count" : "one record with the list's total";
+  const total = stream.cursor?.countPath ? "the count" : "the total the first page brings (that page read again when cut)";
   const counts = stream.count ? ", and the count asked per window: one request per window plus one instead of 2" : "";
   return `${total} and one record per cut to size them, about one short page per window${counts}`;
 }

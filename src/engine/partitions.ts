@@ -2,7 +2,8 @@
  * Cutting a stream's read into independent partitions: cursor windows `[from, to)` for an
  * incremental list with an upper filter on its cursor, sized from the API's own total — a
  * count endpoint under the same filters (orders: `/v2/orders/count`) or the list's
- * `meta.pagination.total` (v3 lists: products, customers, refunds), and cut at the cursor
+ * `meta.pagination.total` (v3 lists: products, customers, refunds; the caller reads it from
+ * the first page of the read it would make anyway), and cut at the cursor
  * values of evenly spaced ranks of the list (one one-record page per cut), so that the windows
  * of a list sorted by its cursor hold alike numbers of records. Each window is read by seeking inside it (a list that
  * can seek) or page by page with both filters; the upper filter is sent as a full timestamp
@@ -40,6 +41,8 @@ export interface PartitionRequest {
   now: number;
   /** Windows an earlier run finished (from bookmarks): cut at their ends too, so the ledger can skip them. */
   finished?: [string, string][];
+  /** The list's total under the same filters when the caller has it already (a v3 list's first page): no sizing request. NaN: unknown. */
+  total?: number;
 }
 
 /**
@@ -76,7 +79,8 @@ async function cutWindows(client: ApiClient, request: PartitionRequest): Promise
   // The record at a rank of the list (a one-record page), in the list's order: sorted by the cursor when it can be.
   const recordAt = (rank: number) => client.get(stream.api, stream.path, { ...request.list.params, ...filters, limit: 1, page: rank });
   let total: number;
-  if (cursor.countPath) {
+  if (request.total !== undefined) total = request.total;
+  else if (cursor.countPath) {
     const { body } = await client.get(stream.api, cursor.countPath, filters);
     total = Number((body as { count?: unknown } | null)?.count);
   } else {

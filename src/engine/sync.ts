@@ -341,12 +341,13 @@ class StreamRun {
       affirmed: (by) => (this.#proof = by),
     };
     try {
-      const windows = cursor ? await this.#plannedWindows(cursor, params, readFrom) : undefined;
+      const planned = cursor ? await this.#plannedWindows(cursor, params, readFrom, request) : {};
+      const windows = planned.windows;
       // A windowed read checks each window against the API's count, and all of them together below.
       if (cursor && windows) yield* this.#readWindows(cursor, windows, params, readFrom, request);
       // A sequential read is checked against the API's count taken before and after it.
       const count = stream.count && !windows ? await this.#countBefore(stream.count, readFrom) : undefined;
-      const pages = windows ? noPages() : this.#identityPages() ?? readPages(this.#listClient(stream), request);
+      const pages = windows ? noPages() : planned.pages ?? this.#identityPages() ?? readPages(this.#listClient(stream), request);
       // The next pages are fetched while this one's sub-resources are read and it is handed over.
       yield* this.#pipeline(readAhead([() => pages], { concurrency: 1, buffer: 1 }), (page, sink) => {
         count?.tally.add(page);
@@ -438,15 +439,37 @@ class StreamRun {
   /**
    * The cursor windows to read the stream in, when it is large enough to cut (at least two
    * windows), every selected stream follows its cursor and the read is a large one (see
-   * below); undefined: one sequential read.
+   * below); else no windows: one sequential read. A list without a count endpoint (v3) is
+   * sized by the total its first page brings: that page is read as the sequential read's
+   * first, and handed back as `pages` when the stream is not cut (no extra request).
    */
-  async #plannedWindows(cursor: CursorSpec, params: Record<string, string | number>, readFrom: string | undefined): Promise<CursorWindow[] | undefined> {
+  async #plannedWindows(
+    cursor: CursorSpec,
+    params: Record<string, string | number>,
+    readFrom: string | undefined,
+    request: ListRequest,
+  ): Promise<{ windows?: CursorWindow[]; pages?: AsyncGenerator<Record<string, unknown>[]> }> {
     const stream = this.stream;
-    if (!canCutWindows(stream) || this.#readsAllParents() || this.#tracks().length === 0) return undefined;
+    if (!canCutWindows(stream) || this.#readsAllParents() || this.#tracks().length === 0) return {};
     // Windows pay off for a large read: a first load (or full refresh), or the rest of a windowed one. An
     // incremental run from a bookmark reads the few records changed since, as before (no sizing requests).
     const tracks = this.#tracks();
-    if (!tracks.some((t) => t.saved === undefined) && !tracks.some((t) => finishedWindows(t.saved).length > 0)) return undefined;
+    if (!tracks.some((t) => t.saved === undefined) && !tracks.some((t) => finishedWindows(t.saved).length > 0)) return {};
+    let total: number | undefined;
+    let begun: AsyncGenerator<Record<string, unknown>[]> | undefined;
+    let first: IteratorResult<Record<string, unknown>[]> | undefined;
+    if (!cursor.countPath) {
+      const client = this.#listClient(stream);
+      const observed: ListClient = {
+        get: async (api, path, query) => {
+          const answer = await client.get(api, path, query);
+          total ??= listTotal(answer.body);
+          return answer;
+        },
+      };
+      begun = readPages(observed, request);
+      first = await begun.next();
+    }
     const windows = await planWindows(this.client, {
       stream,
       list: { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: pageSizeOf(stream, this.options.config.page_size), params },
@@ -454,8 +477,14 @@ class StreamRun {
       until: this.options.config.end_date,
       now: Date.now(),
       finished: this.#tracks().flatMap((track) => finishedWindows(track.saved)),
+      total: begun ? total ?? NaN : undefined,
     });
-    return windows.length > 1 ? windows : undefined;
+    if (windows.length > 1) {
+      // Cut: the sequential read stops (its first page is read again by the oldest window).
+      await begun?.return(undefined);
+      return { windows };
+    }
+    return { pages: begun && first ? continued(first, begun) : undefined };
   }
 
   /**
@@ -859,6 +888,19 @@ class StreamRun {
       this.#skipNotices.push({ stream: child.stream.name, message: this.#scopeMessage(child.stream, error), fails: this.#failsWithoutScope(child.stream.name) });
     }
   }
+}
+
+/** A read whose first step was taken already: that step's page, then the rest. */
+async function* continued<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
+}
+
+/** A v3 list answer's `meta.pagination.total` (undefined when it has none). */
+function listTotal(body: unknown): number | undefined {
+  const total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
+  return Number.isFinite(total) ? total : undefined;
 }
 
 /** No pages (the stream was read in windows). */

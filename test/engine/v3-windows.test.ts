@@ -45,15 +45,15 @@ describe("cursor windows of v3 lists", () => {
   });
   afterAll(() => emulator.close());
 
-  it("reads every record once, each list in windows between its cursor's filters, sized by one-record pages", () => {
+  it("reads every record once, each list in windows between its cursor's filters, sized by its first page's total", () => {
     for (const { name, upper, path } of STREAMS) {
       const rows = all.flatMap((b) => b.rows.get(name) ?? []);
       expect(rows.length, name).toBe(total.get(name));
       expect(new Set(rows.map((r) => r.id)).size, name).toBe(total.get(name));
       const bounds = new Set(emulator.log.filter((e) => e.path === path && e.query[upper] !== undefined).map((e) => e.query[upper]));
       expect(bounds.size, `${name}: windows with an upper bound (all but the newest)`).toBeGreaterThanOrEqual(1);
-      // Sized from the list itself: one-record pages (the total, then one per cut), no count endpoint.
-      expect(emulator.log.filter((e) => e.path === path && e.query.limit === "1").length, name).toBe(bounds.size + 1);
+      // Sized from the list itself: the total of its first page, then a one-record page per cut; no count endpoint.
+      expect(emulator.log.filter((e) => e.path === path && e.query.limit === "1").length, name).toBe(bounds.size);
     }
   });
 
@@ -82,6 +82,21 @@ describe("cursor windows of v3 lists", () => {
         for (const batch of resumed) for (const row of batch.rows.get(name) ?? []) ids.add(row.id);
         expect(ids.size, `${name}, stopped after batch ${stop}`).toBe(total.get(name));
       }
+    }
+  });
+});
+
+describe("a small v3 list", () => {
+  it("is read as one sequence, its first page sizing it without an extra request", async () => {
+    const { emulator, config } = await emulatorWithConfig({ sizes: { orders: 40, products: 30 } }, { page_size: 10 });
+    try {
+      const all = await batches(config);
+      expect(all.flatMap((b) => b.rows.get("products") ?? []).length).toBe(30);
+      const products = emulator.log.filter((e) => e.path === "/v3/catalog/products");
+      expect(products.filter((e) => e.query.limit === "1" && e.query.page === "1" && e.query["date_modified:min"] === undefined)).toEqual([]);
+      expect(products.filter((e) => e.query["date_modified:max"] !== undefined)).toEqual([]);
+    } finally {
+      await emulator.close();
     }
   });
 });
