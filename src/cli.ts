@@ -122,8 +122,23 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that closes stdout early (`… | head`) ends the run at once, without a stack trace:
+ * quietly with exit 0 for `sql`, whose reader chose to stop; otherwise (a Singer target that
+ * died, a cut-off catalog or summary) with one line and exit 1, since the output is incomplete.
+ */
+function stopOnClosedStdout(argv: string[]): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    if (argv[0] === "sql") process.exit(0);
+    writeFailure("error: stdout was closed by its reader before the output was complete (EPIPE)", { exit_code: 1 });
+    process.exit(1);
+  });
+}
+
 /** Runs `main` and exits with its code once everything written to stdout and stderr has been handed over. */
 export async function runAndExit(argv: string[]): Promise<void> {
+  stopOnClosedStdout(argv);
   const code = await main(argv);
   process.exitCode = code;
   // Everything written must reach the reader first: a slow pipe still holds queued output
