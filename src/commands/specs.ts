@@ -57,6 +57,12 @@ const CONFIG = {
   },
 } as const satisfies Record<string, FlagSpec>;
 
+/** The loaded file a reader (`export`, `report`) reads, and its schema. */
+const READ_FILE = {
+  duckdb: { type: "string", value: "PATH", help: "the DuckDB file to read" },
+  schema: { type: "string", value: "NAME", help: "schema of the tables (default bigcommerce)" },
+} as const satisfies Record<string, FlagSpec>;
+
 function define<const F extends Record<string, FlagSpec>>(spec: CommandSpec<F>): CommandSpec<F & typeof HELP> {
   return { ...spec, flags: { ...spec.flags, ...HELP } };
 }
@@ -127,10 +133,9 @@ export const EXPORT = define({
   summary: "one CSV or Parquet file per table of a loaded DuckDB file",
   usage: "export --duckdb PATH --format csv|parquet --out DIR [--schema NAME]",
   flags: {
-    duckdb: { type: "string", value: "PATH", help: "the DuckDB file to read" },
+    ...READ_FILE,
     format: { type: "string", value: "csv|parquet", help: "file format" },
     out: { type: "string", value: "DIR", help: "directory for the files (created if missing)" },
-    schema: { type: "string", value: "NAME", help: "schema of the tables (default bigcommerce)" },
   },
   examples: ["export --duckdb shop.duckdb --format parquet --out exports/"],
 });
@@ -141,9 +146,8 @@ export const REPORT = define({
   summary: "a self-contained HTML report of a loaded DuckDB file",
   usage: "report --duckdb PATH --out FILE.html [--schema NAME]",
   flags: {
-    duckdb: { type: "string", value: "PATH", help: "the DuckDB file to read" },
+    ...READ_FILE,
     out: { type: "string", value: "FILE.html", help: "the HTML file to write" },
-    schema: { type: "string", value: "NAME", help: "schema of the tables (default bigcommerce)" },
   },
   examples: ["report --duckdb shop.duckdb --out report.html"],
   notes: [
