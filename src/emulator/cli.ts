@@ -85,14 +85,15 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
       throw error;
     }
   }
-  process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
   return await new Promise<number>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       void emulator.close().then(() => resolve(0));
     };
+    // Handlers first: a host may send SIGTERM as soon as it reads the line.
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    process.stdout.write(JSON.stringify({ api_url: emulator.url, store_hash: emulator.storeHash, access_token: emulator.accessToken }) + "\n");
   });
 }

@@ -64,7 +64,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     const watch = options.signal && setInterval(() => {
       if (signalledAt !== undefined || !options.signal!.when()) return;
       signalledAt = performance.now();
-      child.kill(options.signal!.name);
+      // process.kill, not child.kill: Deno's child_process reports a child it killed as killed even when it exited with its own code.
+      process.kill(child.pid!, options.signal!.name);
     }, 3);
     child.on("error", reject);
     child.on("close", (code) => {
