@@ -93,6 +93,13 @@ export function wantsHelp(args: string[]): boolean {
   return args.includes("--help") || args.includes("-h");
 }
 
+/** The DuckDB file a reader (`sql`, `export`, `report`) opens: `--duckdb` given and present, else bad input naming how to write one. */
+export function loadedFile(command: string, path: string | undefined): string {
+  if (!path) throw new InputError(`${command} needs --duckdb PATH (a DuckDB file written by \`tap-bigcommerce load\` or \`demo\`)`);
+  if (!existsSync(path)) throw new InputError(`--duckdb ${path}: no such file (write one with \`tap-bigcommerce load\` or \`tap-bigcommerce demo\`)`);
+  return path;
+}
+
 /**
  * Parses a command's arguments strictly from its table; unknown flags are bad input with a
  * suggestion. `--help`/`-h` anywhere throws `HelpRequested`.

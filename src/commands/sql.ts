@@ -7,13 +7,12 @@
  * A query DuckDB rejects before running it (syntax, unknown table or column) is bad input
  * (exit 2); a failure while it runs is exit 1.
  */
-import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Database, openDatabase } from "../destinations/duckdb/connection.ts";
 import { write } from "../log.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
-import { parseCommand } from "./args.ts";
+import { loadedFile, parseCommand } from "./args.ts";
 import { SQL } from "./specs.ts";
 import { type Format, FORMATS, type Output, writeResult } from "./sql-output.ts";
 
@@ -111,16 +110,15 @@ async function prompt(connection: DuckDBConnection, initial: Format, path: strin
 /** Runs `sql`. */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SQL, args);
-  if (!values.duckdb) throw new InputError("sql needs --duckdb PATH (the DuckDB file to query)");
-  if (!existsSync(values.duckdb)) throw new InputError(`--duckdb ${values.duckdb}: no such file (write one with \`tap-bigcommerce load\` or \`tap-bigcommerce demo\`)`);
+  const path = loadedFile("sql", values.duckdb);
   const format = values.format ?? "table";
   if (!(FORMATS as readonly string[]).includes(format)) throw new InputError(`--format must be table, csv or json (got ${JSON.stringify(format)})`);
   const interactive = positionals.length === 0 && process.stdin.isTTY === true;
   const sql: string | undefined = positionals.length > 0 ? positionals[0] : interactive ? undefined : await readStdin();
   if (sql !== undefined && sql.trim() === "") throw new InputError("sql needs a QUERY (as an argument, on stdin, or typed at the prompt in a terminal)");
-  const database: Database = await openDatabase(values.duckdb, { readOnly: true, waitForWriter: (message) => write("warn", message) });
+  const database: Database = await openDatabase(path, { readOnly: true, waitForWriter: (message) => write("warn", message) });
   try {
-    if (sql === undefined) return await prompt(database.connection, format as Format, values.duckdb);
+    if (sql === undefined) return await prompt(database.connection, format as Format, path);
     await runStatements(database.connection, sql, format as Format, process.stdout);
     return 0;
   } finally {

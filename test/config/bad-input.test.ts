@@ -131,6 +131,11 @@ const CASES: Case[] = [
   { name: "load without --duckdb", args: ["load", "--config", "@good.json", "--streams", "orders"], files: { "good.json": GOOD }, says: /load needs --duckdb PATH/ },
   { name: "load with both --catalog and --streams", args: ["load", "--config", "@good.json", "--duckdb", "@out.duckdb", "--streams", "orders", "--catalog", "@good.json"], files: { "good.json": GOOD }, says: /either --catalog or --streams/ },
   { name: "load with max_tables too low for --streams", args: ["load", "--config", "@c.json", "--duckdb", "@out.duckdb", "--streams", "orders,order_products,promotions"], files: { "c.json": withSetting({ max_tables: 5 }) }, says: /selection would create \d+ tables, over max_tables=5/ },
+  // The readers of a loaded file.
+  ...Object.entries({ sql: ["select 1"], export: ["--format", "csv", "--out", "@x"], report: ["--out", "@x.html"] }).flatMap(([command, rest]) => [
+    { name: `${command} without --duckdb`, args: [command, ...rest], says: new RegExp(`${command} needs --duckdb PATH.*tap-bigcommerce load`) },
+    { name: `${command} of a file that does not exist`, args: [command, "--duckdb", "@absent.duckdb", ...rest], says: /--duckdb .*absent\.duckdb: no such file \(write one with `tap-bigcommerce load` or `tap-bigcommerce demo`\)/ },
+  ]),
   // Limits.
   setting("max_tables too low for discovery", { max_tables: 3 }, /selection would create \d+ tables, over max_tables=3/),
   { name: "max_tables too low for the default selection of a sync", args: ["--config", "@c.json"], files: { "c.json": withSetting({ max_tables: 10 }) }, says: /selection would create \d+ tables, over max_tables=10/ },
