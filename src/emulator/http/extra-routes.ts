@@ -4,40 +4,22 @@
  * segments, the store-wide metafield lists and product reviews (v3).
  */
 import { type MetafieldOwner, orderFees, orderMessages, orderShipments, orderTaxes, productDetail } from "../data/gen-extras.ts";
-import type { OrderRec } from "../data/types.ts";
 import {
   renderAttributeValue, renderCustomerAttribute, renderMetafield, renderOrderFee, renderOrderMessage, renderOrderStatus, renderOrderTax,
   renderPaymentMethod, renderReview, renderSegment, renderShipment, renderShippingMethod, renderShippingZone, STATUS_ORDER,
 } from "../render/extras.ts";
-import type { Ctx, Route } from "./context.ts";
-import { errorReply, MESSAGES, type Reply } from "./errors.ts";
+import type { Route } from "./context.ts";
+import { errorReply, type Reply } from "./errors.ts";
 import { applyFilters, boolEq, dateMax, dateMin, type FilterFactory, intIn, intMax, intMin, strEq, strIn } from "./filters.ts";
+import { notFoundV2, orderOf, ORDERS, orderSubList } from "./order-routes.ts";
 import { v2List, v3List } from "./paging.ts";
 
-const ORDERS = ["store_v2_orders_read_only"];
 const INFORMATION = ["store_v2_information_read_only"];
 const PAYMENTS = ["store_payments_methods_read"];
 const CUSTOMERS = ["store_v2_customers_read_only"];
 const PRODUCTS = ["store_v2_products_read_only"];
 
-const notFoundV2 = (): Reply => errorReply("v2", 404, MESSAGES[404]!);
 const notFoundV3 = (): Reply => errorReply("v3", 404, "The requested resource was not found.");
-
-function orderOf(ctx: Ctx): OrderRec | undefined {
-  const id = Number(ctx.params.order_id);
-  return Number.isInteger(id) ? ctx.store.order(id) : undefined;
-}
-
-/** A v2 order sub-resource list (204 when empty, as BigCommerce answers for shipments). */
-function orderSubList<T>(pattern: string, rows: (ctx: Ctx, o: OrderRec) => readonly T[], render: (o: OrderRec, r: T) => unknown): Route {
-  return {
-    pattern, scopes: ORDERS,
-    handle: (ctx) => {
-      const o = orderOf(ctx);
-      return o ? v2List(ctx.q, rows(ctx, o), (r) => render(o, r)) : notFoundV2();
-    },
-  };
-}
 
 /** `date_created`/`date_modified` `:min`/`:max` filters. */
 function dateRange<T>(created: (r: T) => number, modified: (r: T) => number): Record<string, FilterFactory<T>> {

@@ -1,32 +1,23 @@
 /** The v2 endpoints: orders and their sub-resources, customer groups, coupons, gift certificates, currencies, the store. */
 import { ORDER_STATUSES } from "../data/gen-orders.ts";
-import type { OrderRec } from "../data/types.ts";
 import { renderConsignments, renderOrder, renderOrderCoupon, renderOrderProduct, renderShippingAddress } from "../render/v2-orders.ts";
 import { renderCoupon, renderCurrency, renderCustomerGroup, renderGiftCertificate, renderStoreInfo } from "../render/v2-store.ts";
 import type { Ctx, Route } from "./context.ts";
 import { EXTRA_V2_ROUTES } from "./extra-routes.ts";
-import { errorReply, MESSAGES, type Reply } from "./errors.ts";
 import {
   applyFilters, boolEq, dateMax, dateMin, intEq, intIn, intMax, intMin, sortRows, strEq, strLike,
 } from "./filters.ts";
 import { OrderList } from "./order-list.ts";
+import { notFoundV2, orderOf, ORDERS, orderSubList } from "./order-routes.ts";
 import { v2List } from "./paging.ts";
 import { BadParam } from "./query.ts";
 
-const ORDERS = ["store_v2_orders_read_only"];
 const CUSTOMERS = ["store_v2_customers_read_only"];
 const MARKETING = ["store_v2_marketing_read_only"];
 const INFORMATION = ["store_v2_information_read_only"];
 
-const notFound = (): Reply => errorReply("v2", 404, MESSAGES[404]!);
-
 function orderList(ctx: Ctx): OrderList {
   return OrderList.of(ctx.store.orderTable, ctx.q);
-}
-
-function findOrder(ctx: Ctx): OrderRec | undefined {
-  const id = Number(ctx.params.order_id);
-  return Number.isInteger(id) ? ctx.store.order(id) : undefined;
 }
 
 /**
@@ -62,45 +53,29 @@ const orderRoutes: Route[] = [
   {
     pattern: "/orders/{order_id}", scopes: ORDERS,
     handle: (ctx) => {
-      const o = findOrder(ctx);
-      return o ? { status: 200, body: renderOrder(ctx.store, o, ctx.v2Base, includesOf(ctx)) } : notFound();
+      const o = orderOf(ctx);
+      return o ? { status: 200, body: renderOrder(ctx.store, o, ctx.v2Base, includesOf(ctx)) } : notFoundV2();
     },
   },
-  {
-    pattern: "/orders/{order_id}/products", scopes: ORDERS,
-    handle: (ctx) => {
-      const o = findOrder(ctx);
-      return o ? v2List(ctx.q, o.lines, (l) => renderOrderProduct(ctx.store, o, l)) : notFound();
-    },
-  },
+  orderSubList("/orders/{order_id}/products", (_ctx, o) => o.lines, (o, l, ctx) => renderOrderProduct(ctx.store, o, l)),
   {
     pattern: "/orders/{order_id}/products/{product_id}", scopes: ORDERS,
     handle: (ctx) => {
-      const o = findOrder(ctx);
+      const o = orderOf(ctx);
       const line = o?.lines.find((l) => String(l.id) === ctx.params.product_id);
-      return o && line ? { status: 200, body: renderOrderProduct(ctx.store, o, line) } : notFound();
+      return o && line ? { status: 200, body: renderOrderProduct(ctx.store, o, line) } : notFoundV2();
     },
   },
-  ...["/orders/{order_id}/shipping_addresses", "/orders/{order_id}/shippingaddresses"].map((pattern): Route => ({
-    pattern, scopes: ORDERS,
-    handle: (ctx) => {
-      const o = findOrder(ctx);
-      return o ? v2List(ctx.q, o.shipping, (s) => renderShippingAddress(ctx.store, o, s, ctx.v2Base)) : notFound();
-    },
-  })),
-  {
-    pattern: "/orders/{order_id}/coupons", scopes: ORDERS,
-    handle: (ctx) => {
-      const o = findOrder(ctx);
-      return o ? v2List(ctx.q, o.coupons, (c) => renderOrderCoupon(ctx.store, o, c)) : notFound();
-    },
-  },
+  ...["/orders/{order_id}/shipping_addresses", "/orders/{order_id}/shippingaddresses"].map((pattern) =>
+    orderSubList(pattern, (_ctx, o) => o.shipping, (o, s, ctx) => renderShippingAddress(ctx.store, o, s, ctx.v2Base))
+  ),
+  orderSubList("/orders/{order_id}/coupons", (_ctx, o) => o.coupons, (o, c, ctx) => renderOrderCoupon(ctx.store, o, c)),
   {
     pattern: "/orders/{order_id}/consignments", scopes: ORDERS,
     handle: (ctx) => {
-      const o = findOrder(ctx);
+      const o = orderOf(ctx);
       const full = ctx.q.includes().has("line_items");
-      return o ? { status: 200, body: renderConsignments(ctx.store, o, full, ctx.v2Base) } : notFound();
+      return o ? { status: 200, body: renderConsignments(ctx.store, o, full, ctx.v2Base) } : notFoundV2();
     },
   },
 ];
