@@ -13,7 +13,6 @@ import { childrenSummary, clientFor, plannedTables, type Selection, sync } from 
 import type { WriteMode } from "../engine/types.ts";
 import type { ClientOptions } from "../engine/http.ts";
 import { InterruptGuard } from "../interrupt.ts";
-import { boundHeapGrowth } from "./heap.ts";
 import { canRedraw, Progress } from "../progress.ts";
 import { type Logger, redact, writeFailure } from "../log.ts";
 import { registry } from "../../streams/index.ts";
@@ -51,7 +50,6 @@ export interface LoadResult extends LoadSummary {
 /** Checks the selection (table limit) before the file is touched, then loads. */
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   plannedTables(request.config, request.selection);
-  boundHeapGrowth();
   const started = performance.now();
   const client = clientFor(request.config, { ...request.clientOptions, ...request.progress?.clientHooks(), signal: request.signal });
   if (request.progress) request.progress.requests = () => client.requests;
