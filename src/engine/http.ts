@@ -4,6 +4,7 @@
  * waited out, and errors that name the endpoint (never the token).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setMaxListeners } from "node:events";
 import { FetchError, ofetch } from "ofetch";
 import { RuntimeFailure } from "../errors.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
@@ -106,6 +107,9 @@ export class ApiClient {
     this.#base = `${options.apiUrl.replace(/\/+$/, "")}/stores/${options.storeHash}/`;
     this.#headers = { "X-Auth-Token": options.accessToken, Accept: "application/json" };
     if (options.clientId) this.#headers["X-Auth-Client"] = options.clientId;
+    // Every request in flight and every wait for the quota listens to the run's signal (removed when it settles):
+    // up to `max_concurrency` requests and their queued waiters at once is the design, not a leak to warn about.
+    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** GET `{api}/{path}` with query parameters; retries what is worth retrying. */
