@@ -29,8 +29,14 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const load = (name: string, ...flags: string[]) =>
-  runCli(["load", "--config", config, "--duckdb", join(dir, `${name}.duckdb`), "--streams", STREAMS, "--progress-interval", "0.2", ...flags]);
+const loadStreams = (name: string, streams: string, ...flags: string[]) =>
+  runCli(["load", "--config", config, "--duckdb", join(dir, `${name}.duckdb`), "--streams", streams, "--progress-interval", "0.2", ...flags]);
+const load = (name: string, ...flags: string[]) => loadStreams(name, STREAMS, ...flags);
+/**
+ * Products alone: read with orders, its pages arrive ahead of its turn (streams are read at once) and it may be
+ * written before a progress line is due; alone, the quota paces its 10 pages over seconds.
+ */
+const loadProducts = (name: string, ...flags: string[]) => loadStreams(`${name}-products`, "products", ...flags);
 
 describe("progress and logs", () => {
   it("text on a pipe: progress lines with records, pages, rate and requests (and an ETA of a listed total), retries and waits logged", async () => {
@@ -41,13 +47,15 @@ describe("progress and logs", () => {
     expect(lines.every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (INFO|WARN|DEBUG) /.test(l)), result.stderr).toBe(true);
     expect(result.stderr).not.toContain("\r");
     expect(result.stderr).toMatch(/INFO progress orders: \d+ records, \d+ pages, \d+ records\/s; \d+ requests/);
-    // v3 lists say how many records they hold: products get a share and an ETA.
-    expect(result.stderr).toMatch(/INFO progress products: \d+ records of 100 \(\d+%\), \d+ pages, \d+ records\/s, ETA [\d.]+ s; \d+ requests/);
     expect(result.stderr).toMatch(/INFO retry 1\/8 in [\d.]+ s: HTTP 503 \(v2\/orders\)/);
     expect(result.stderr).toMatch(/INFO waiting [\d.]+ s for the rate-limit window/);
     // Child-table chatter: at most one line per child stream, never one per order.
     expect(result.stderr).not.toMatch(/order \{"order_id"/);
     expect(lines.filter((l) => l.includes("had more inline rows")).length).toBeLessThanOrEqual(1);
+    // v3 lists say how many records they hold: products get a share and an ETA.
+    const products = await loadProducts("text");
+    expect(products.code, products.stderr).toBe(0);
+    expect(products.stderr).toMatch(/INFO progress products: \d+ records of 100 \(\d+%\), \d+ pages, \d+ records\/s, ETA [\d.]+ s; \d+ requests/);
     expect(result.stderr).not.toContain(emulator.accessToken);
   });
 
@@ -68,10 +76,14 @@ describe("progress and logs", () => {
       expect(Number.isInteger(p.records) && Number.isInteger(p.pages) && Number.isInteger(p.requests)).toBe(true);
       expect(typeof p.rate).toBe("number");
     }
-    expect(progress.some((p) => p.stream === "products" && p.total === 100 && typeof p.eta_seconds === "number")).toBe(true);
     expect(lines.find((l) => l.event === "retry")).toMatchObject({ attempt: 1, max_retries: 8, reason: "HTTP 503", path: "v2/orders" });
     expect(lines.some((l) => l.event === "rate-limit-wait" && typeof l.wait_seconds === "number")).toBe(true);
     expect(result.stdout).toMatch(/\d+ rows in \d+ tables, \d+ API requests/);
+    const products = await loadProducts("json", "--log-format", "json");
+    expect(products.code, products.stderr).toBe(0);
+    const productsProgress = products.stderr.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === "progress");
+    expect(productsProgress.some((p) => p.stream === "products" && p.total === 100 && typeof p.eta_seconds === "number")).toBe(true);
   });
 
   it("--quiet: nothing on stderr for a clean load, the summary on stdout", async () => {

@@ -78,8 +78,10 @@ describe("scenarios at CI size", () => {
     expect(client.throttled).toBe(0);
     const withCoupon = (rows.get("orders") ?? []).filter((o) => Number(o.coupon_discount) !== 0).length;
     expect(client.requests).toBeLessThanOrEqual(Math.ceil(1.05 * sequentialPlan(emulator, 300, 50, withCoupon)));
-    // The quota, not max_concurrency, bounds what is in flight: at most a window's quota.
+    // The quota, not max_concurrency, bounds what is in flight: at most a window's quota. The quota (50 a second)
+    // is about what one request at a time (20 ms) achieves, so only the bursts after a window resets put several
+    // in flight: at least two, never more than the window allows.
     expect(emulator.inFlight().peak).toBeLessThanOrEqual(20);
-    expect(emulator.inFlight().peak).toBeGreaterThanOrEqual(4);
+    expect(emulator.inFlight().peak).toBeGreaterThanOrEqual(2);
   });
 });
