@@ -66,7 +66,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     const events = sync({ config: request.config, selection: fullReadsForReplace(request.selection, request.writeModes), state, fullRefresh: request.fullRefresh, client, log: request.log, identity });
     const tracked = request.progress ? request.progress.track(events) : events;
     const family = registry.flatMap((stream) => tablesOf(planStream(stream, { maxNestingDepth: request.config.max_nesting_depth })));
-    const summary = await destination.load(logged(tracked, request.log), {
+    const summary = await outOfMemoryNamed(config.duckdb_memory_limit, () => destination.load(logged(tracked, request.log), {
       tables: family,
       writeModes: request.writeModes,
       fullRefresh: request.fullRefresh,
@@ -76,7 +76,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       batchRows: config.batch_rows,
       batchSeconds: config.batch_seconds,
       onBatch: ({ stream, rows }) => request.log.debug(`committed a batch of ${stream}: ${rows} rows with its state`, { stream, rows }),
-    });
+    }));
     const deleted: Record<string, number> = {};
     // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.
     for (const name of request.selection.streams) {
@@ -246,4 +246,23 @@ export function queryHint(path: string, result: LoadResult): string {
     : `select table_name from information_schema.tables where table_schema = '${result.schema}'`;
   return `\nQuery it: npx tap-bigcommerce sql --duckdb ${shellWord(path)} "${query}"\n` +
     `(or just: npx tap-bigcommerce sql --duckdb ${shellWord(path)} for a prompt)\n`;
+}
+
+/**
+ * Runs `work`; DuckDB's out-of-memory error (which names its own SQL settings) becomes a runtime failure naming
+ * ours, what to change, and that the batches committed before it stay.
+ */
+async function outOfMemoryNamed<T>(memoryLimit: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/could not allocate block|Out of Memory/i.test(message)) throw error;
+    throw new RuntimeFailure(
+      `DuckDB ran out of memory within duckdb_memory_limit (${memoryLimit}) while writing a batch: raise duckdb_memory_limit ` +
+        `(e.g. 1GB), or lower batch_rows or duckdb_threads. Batches committed before it are kept; the next load resumes ` +
+        `from them. (DuckDB: ${message.split("\n")[0]})`,
+      { cause: error },
+    );
+  }
 }
