@@ -7,7 +7,7 @@ import type { Config } from "../config/load.ts";
 import type { ApiClient } from "./http.ts";
 import { keyOf } from "./keys.ts";
 import { readPages } from "./paginate.ts";
-import { pageSizeOf } from "./registry.ts";
+import { listRequest } from "./registry.ts";
 import { collect, valueAt } from "./paths.ts";
 import type { RootStream, StreamDefinition } from "./types.ts";
 
@@ -22,14 +22,7 @@ export async function liveKeys(client: ApiClient, stream: RootStream, config: Co
   if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
   const keys = new Set<string>();
   const recordKey = keyOf(stream.primaryKey);
-  const pages = readPages(client, {
-    stream: stream.name,
-    api: stream.api,
-    path: stream.path,
-    style: stream.pagination,
-    pageSize: pageSizeOf(stream, config.page_size),
-    params,
-  });
+  const pages = readPages(client, listRequest(stream, config.page_size, params));
   for await (const page of pages) {
     for (const record of page) {
       if (stream.rowsAt) {

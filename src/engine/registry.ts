@@ -1,4 +1,5 @@
 /** Reading the stream registry: defaults applied once, lookups by name, parent/child relations. */
+import type { ListRequest } from "./paginate.ts";
 import type { ChildStream, PaginationStyle, RootStream, StreamDefinition, StreamEntry, WriteMode } from "./types.ts";
 
 /** The pagination a list endpoint uses when its entry does not say. */
@@ -33,6 +34,11 @@ function isChildEntry(entry: StreamEntry): entry is StreamEntry & { parent: NonN
 /** The page size to ask a stream's list for: the configured one, capped by the stream's own maximum. */
 export function pageSizeOf(stream: StreamDefinition, configured: number): number {
   return Math.min(configured, stream.pageSize ?? configured);
+}
+
+/** The list request for a stream's path with these query parameters (what a reader adds, it spreads over it). */
+export function listRequest(stream: RootStream, configuredPageSize: number, params: ListRequest["params"]): ListRequest {
+  return { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: pageSizeOf(stream, configuredPageSize), params };
 }
 
 /** Finds a stream by name, or undefined. */

@@ -17,7 +17,7 @@ import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
 import { canCutWindows, inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
-import { childrenOf, findStream, isRoot, pageSizeOf } from "./registry.ts";
+import { childrenOf, findStream, isRoot, listRequest } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
@@ -326,12 +326,7 @@ class StreamRun {
 
     const params = this.#parentParams(readFrom);
     const request: ListRequest = {
-      stream: stream.name,
-      api: stream.api,
-      path: stream.path,
-      style: stream.pagination,
-      pageSize: pageSizeOf(stream, this.options.config.page_size),
-      params,
+      ...listRequest(stream, this.options.config.page_size, params),
       seek: cursor && seeksOnCursor(stream) && !this.#readsAllParents()
         ? { field: cursor.field, filter: cursor.filter, from: readFrom, key: stream.primaryKey }
         : undefined,
@@ -394,14 +389,7 @@ class StreamRun {
     const params = { ...this.#parentParams(undefined), ...rule.params, [cursor.filter]: filterValue(from) };
     const fallback = "archived records are not read this run (a DuckDB load still finds them: its id sweep compares the rows it holds with the API count)";
     try {
-      const pages = readPages(this.#listClient(stream), {
-        stream: stream.name,
-        api: stream.api,
-        path: stream.path,
-        style: stream.pagination,
-        pageSize: pageSizeOf(stream, this.options.config.page_size),
-        params,
-      });
+      const pages = readPages(this.#listClient(stream), listRequest(stream, this.options.config.page_size, params));
       let ignored = false;
       const archived = (async function* () {
         for await (const page of pages) {
@@ -472,7 +460,7 @@ class StreamRun {
     }
     const windows = await planWindows(this.client, {
       stream,
-      list: { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: pageSizeOf(stream, this.options.config.page_size), params },
+      list: listRequest(stream, this.options.config.page_size, params),
       since: readFrom,
       until: this.options.config.end_date,
       now: Date.now(),
@@ -561,12 +549,7 @@ class StreamRun {
     const seeks = seeksOnCursor(stream);
     if (!seeks && from !== undefined) query[cursor.filter] = filterValue(from);
     const pages = readPages(this.#listClient(stream), {
-      stream: stream.name,
-      api: stream.api,
-      path: stream.path,
-      style: stream.pagination,
-      pageSize: pageSizeOf(stream, this.options.config.page_size),
-      params: query,
+      ...listRequest(stream, this.options.config.page_size, query),
       seek: seeks ? { field: cursor.field, filter: cursor.filter, from, key: stream.primaryKey } : undefined,
       key: stream.rowsAt ? undefined : stream.primaryKey,
       log: this.log,
