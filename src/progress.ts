@@ -101,7 +101,7 @@ export class Progress {
           break;
         case "batch": {
           const progress = this.#streams.get(event.stream);
-          const rows = event.rows.get(event.stream)?.length ?? 0;
+          const rows = event.tables.get(event.stream)?.length ?? 0;
           if (progress && rows > 0) {
             progress.records += rows;
             progress.pages++;

@@ -10,12 +10,13 @@ import { coerce, DOES_NOT_FIT } from "./columns.ts";
 import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS, groupByName, type Pivot, pivotText, rescuedKey, storeFieldColumn, withoutPath } from "./store-fields.ts";
 import { valueAt } from "./paths.ts";
+import { TableRows } from "./table-rows.ts";
 import type { Column, Row } from "./types.ts";
 
 /** Where flattened rows go, and what changed on the way. */
 export interface FlattenSink {
-  /** Rows per table name. */
-  rows: Map<string, Row[]>;
+  /** Rows per table name, column by column. */
+  tables: Map<string, TableRows>;
   /** Plans whose columns grew or widened (their schema must be announced again). */
   evolved: Set<TablePlan>;
   /** Rows that kept at least one value in `_rescued`. */
@@ -24,11 +25,21 @@ export interface FlattenSink {
 
 /** A fresh, empty sink. */
 export function newSink(): FlattenSink {
-  return { rows: new Map(), evolved: new Set(), rescued: 0 };
+  return { tables: new Map(), evolved: new Set(), rescued: 0 };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The row being written: its plan, its table's rows and its number there, and the values that did not fit. */
+interface RowAt {
+  plan: TablePlan;
+  rows: TableRows;
+  row: number;
+  sink: FlattenSink;
+  /** Values that did not fit, created with the first of them. */
+  rescued: Record<string, unknown> | undefined;
 }
 
 /**
@@ -42,70 +53,55 @@ export function flattenRecord(
   sink: FlattenSink,
   preset: Row = {},
   skip?: ReadonlySet<string>,
-): Row {
-  const row: Row = {};
-  const rescued: Rescued = { values: undefined };
-  for (const name in preset) setValue(plan, row, rescued, name, preset[name]);
+): void {
+  let rows = sink.tables.get(plan.table.name);
+  if (!rows) sink.tables.set(plan.table.name, (rows = new TableRows(plan.table.columns)));
+  const at: RowAt = { plan, rows, row: rows.length, sink, rescued: undefined };
+  for (const name in preset) setValue(at, name, preset[name]);
   let rest = record;
   const pivots = plan.pivots;
   if (pivots) for (const pivot of pivots) rest = withoutPath(rest, pivot.rule.path);
-  walk(plan, plan.shape, rest, [], "", row, rescued, sink, skip);
-  if (pivots) for (const pivot of pivots) pivotInto(plan, pivot, valueAt(record, pivot.rule.path), row, rescued, sink);
-  row[RESCUED_COLUMN] = rescued.values ?? null;
-  if (rescued.values) sink.rescued++;
-  push(sink, plan.table.name, row);
-  return row;
+  walk(at, plan.shape, rest, [], "", skip);
+  if (pivots) for (const pivot of pivots) pivotInto(at, pivot, valueAt(record, pivot.rule.path));
+  rows.set(positionOf(plan, RESCUED_COLUMN), at.row, at.rescued ?? null);
+  if (at.rescued) sink.rescued++;
+  rows.length = at.row + 1;
 }
 
-/** A row's values that did not fit, created with the first of them. */
-interface Rescued {
-  values: Record<string, unknown> | undefined;
-}
-
-function keep(rescued: Rescued, name: string, value: unknown): void {
-  (rescued.values ??= {})[name] = value;
-}
-
-function push(sink: FlattenSink, table: string, row: Row): void {
-  let list = sink.rows.get(table);
-  if (!list) sink.rows.set(table, (list = []));
-  list.push(row);
+function keep(at: RowAt, name: string, value: unknown): void {
+  (at.rescued ??= {})[name] = value;
 }
 
 /**
  * The record's fields into the row. `path` holds the keys leading to `object` (none at the
  * top) and `prefix` their flat name (`""` at the top, else ending in `_`).
  */
-function walk(
-  plan: TablePlan,
-  shape: Shape,
-  object: Record<string, unknown>,
-  path: readonly string[],
-  prefix: string,
-  row: Row,
-  rescued: Rescued,
-  sink: FlattenSink,
-  skip?: ReadonlySet<string>,
-): void {
+function walk(at: RowAt, shape: Shape, object: Record<string, unknown>, path: readonly string[], prefix: string, skip?: ReadonlySet<string>): void {
   const props = shape.props;
   const top = prefix === "";
+  // `for in` with `object[key]` read first is V8's fast path (the key's slot from the enum cache); records are
+  // parsed JSON, which has no inherited enumerable keys.
   for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    if (top && skip?.has(key)) continue;
     const value = object[key];
+    if (top && skip?.has(key)) continue;
     const sub = props?.get(key);
     if (sub === undefined) {
-      if (top && key in row) continue; // a preset key column the record repeats
-      flattenUnknown(plan, [...path, key], value, row, rescued, sink);
+      // A preset key column the record repeats.
+      if (top && at.plan.positions.has(key) && at.rows.get(at.plan.positions.get(key)!, at.row) !== undefined) continue;
+      flattenUnknown(at, [...path, key], value);
     } else if (sub.kind === "column") {
-      setColumn(row, rescued, sub.target ??= columnOf(plan, sub.column!), value);
+      if (sub.position === undefined) {
+        sub.target = columnOf(at.plan, sub.column!);
+        sub.position = positionOf(at.plan, sub.column!);
+      }
+      setColumn(at, sub.target!, sub.position, value);
     } else if (sub.kind === "object") {
-      if (isPlainObject(value)) walk(plan, sub, value, [...path, key], prefix + key + SEPARATOR, row, rescued, sink);
-      else if (value !== null && value !== undefined) keep(rescued, prefix + key, value);
+      if (isPlainObject(value)) walk(at, sub, value, [...path, key], prefix + key + SEPARATOR);
+      else if (value !== null && value !== undefined) keep(at, prefix + key, value);
     } else if (Array.isArray(value)) {
-      splitArray(sub.child!, row, value, sink);
+      splitArray(sub.child!, at, value);
     } else if (value !== null && value !== undefined) {
-      keep(rescued, prefix + key, value);
+      keep(at, prefix + key, value);
     }
   }
 }
@@ -115,10 +111,10 @@ function walk(
  * and announced, the first time a name appears). Entries without a name, or beyond the
  * rule's column limit, are kept in `_rescued` under the array's flat path.
  */
-function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, rescued: Rescued, sink: FlattenSink): void {
+function pivotInto(at: RowAt, pivot: Pivot, value: unknown): void {
   if (value === null || value === undefined) return;
   if (!Array.isArray(value)) {
-    keep(rescued, rescuedKey(pivot.rule), value);
+    keep(at, rescuedKey(pivot.rule), value);
     return;
   }
   const { byName, unnamed } = groupByName(value);
@@ -130,24 +126,24 @@ function pivotInto(plan: TablePlan, pivot: Pivot, value: unknown, row: Row, resc
         kept.push(...values.map((v) => ({ name, value: v })));
         continue;
       }
-      column = addColumn(plan, { name: storeFieldColumn(pivot.rule, name), type: "string" });
+      column = addColumn(at.plan, { name: storeFieldColumn(pivot.rule, name), type: "string" });
       pivot.columns.set(name, column);
-      sink.evolved.add(plan);
+      at.sink.evolved.add(at.plan);
     }
-    setValue(plan, row, rescued, column, pivotText(values));
+    setValue(at, column, pivotText(values));
   }
-  if (kept.length > 0) keep(rescued, rescuedKey(pivot.rule), kept);
+  if (kept.length > 0) keep(at, rescuedKey(pivot.rule), kept);
 }
 
 /** Rows of a split child table, one per array element, keyed by the parent row's key and `_index`. */
-function splitArray(child: TablePlan, parentRow: Row, items: unknown[], sink: FlattenSink): void {
+function splitArray(child: TablePlan, parent: RowAt, items: unknown[]): void {
   const keys = child.table.parent!.keys;
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     const preset: Row = { [INDEX_COLUMN]: index };
-    for (const childColumn in keys) preset[childColumn] = parentRow[keys[childColumn]!];
+    for (const childColumn in keys) preset[childColumn] = parent.rows.get(positionOf(parent.plan, keys[childColumn]!), parent.row);
     const record = isPlainObject(item) ? item : { value: item };
-    flattenRecord(child, record, sink, preset);
+    flattenRecord(child, record, parent.sink, preset);
   }
 }
 
@@ -155,30 +151,24 @@ function splitArray(child: TablePlan, parentRow: Row, items: unknown[], sink: Fl
  * A field the schema does not know: objects flatten, everything else goes to a column
  * typed by the override rules (JSON when no rule names it), created on its first value.
  */
-function flattenUnknown(
-  plan: TablePlan,
-  path: string[],
-  value: unknown,
-  row: Row,
-  rescued: Rescued,
-  sink: FlattenSink,
-): void {
+function flattenUnknown(at: RowAt, path: string[], value: unknown): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) flattenUnknown(plan, [...path, k], v, row, rescued, sink);
+    for (const [k, v] of Object.entries(value)) flattenUnknown(at, [...path, k], v);
     return;
   }
   const name = path.join(SEPARATOR);
+  const plan = at.plan;
   if (!plan.byName.has(name)) {
     if (value === null || value === undefined) return; // no column for a field never seen with a value
     addColumn(plan, { name, type: decideColumnType({ table: plan.table.name, column: name, key: path[path.length - 1] }, undefined) });
-    sink.evolved.add(plan);
+    at.sink.evolved.add(plan);
   }
-  setValue(plan, row, rescued, name, value);
+  setValue(at, name, value);
 }
 
 /** Sets a column's value (by name), coerced to its type; a value that does not fit is kept in `_rescued`. */
-function setValue(plan: TablePlan, row: Row, rescued: Rescued, name: string, value: unknown): void {
-  setColumn(row, rescued, columnOf(plan, name), value);
+function setValue(at: RowAt, name: string, value: unknown): void {
+  setColumn(at, columnOf(at.plan, name), positionOf(at.plan, name), value);
 }
 
 function columnOf(plan: TablePlan, name: string): Column {
@@ -187,13 +177,19 @@ function columnOf(plan: TablePlan, name: string): Column {
   return column;
 }
 
+function positionOf(plan: TablePlan, name: string): number {
+  const position = plan.positions.get(name);
+  if (position === undefined) throw new Error(`flatten: table ${plan.table.name} has no column ${name}`);
+  return position;
+}
+
 /** Sets a column's value, coerced to its type; a value that does not fit is kept in `_rescued`. */
-function setColumn(row: Row, rescued: Rescued, column: Column, value: unknown): void {
+function setColumn(at: RowAt, column: Column, position: number, value: unknown): void {
   const coerced = coerce(value, column.type);
   if (coerced === DOES_NOT_FIT) {
-    keep(rescued, column.name, value);
-    row[column.name] = null;
+    keep(at, column.name, value);
+    at.rows.set(position, at.row, null);
   } else {
-    row[column.name] = coerced;
+    at.rows.set(position, at.row, coerced);
   }
 }

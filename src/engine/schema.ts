@@ -26,6 +26,8 @@ export interface Shape {
   column?: string;
   /** For columns: the column itself, found by name on first use (flattening). */
   target?: Column;
+  /** For columns: the column's position in the table, found with `target`. */
+  position?: number;
   /** For splits: the child table's plan. */
   child?: TablePlan;
 }
@@ -36,6 +38,8 @@ export interface TablePlan {
   shape: Shape;
   /** Columns by name, for quick lookups while flattening. */
   byName: Map<string, Column>;
+  /** Column positions (in `table.columns`) by name: where flattening writes a column's values. */
+  positions: Map<string, number>;
   /** What the spec says of each column taken from it (`specKind`), for review of the loose ones. */
   specKinds: Map<string, SpecKind>;
   /** The stream's store-specific field arrays, pivoted into columns (registry tables only). */
@@ -97,7 +101,7 @@ function planPivot(plan: TablePlan, rule: Pivot["rule"], names: readonly string[
 }
 
 function newPlan(table: TableSchema): TablePlan {
-  return { table, shape: { kind: "object", props: new Map() }, byName: new Map(), specKinds: new Map() };
+  return { table, shape: { kind: "object", props: new Map() }, byName: new Map(), positions: new Map(), specKinds: new Map() };
 }
 
 /** Adds a column to a plan, renaming it when the flat name is already taken by another path. */
@@ -105,7 +109,7 @@ export function addColumn(plan: TablePlan, column: Column): string {
   let name = column.name;
   for (let n = 2; plan.byName.has(name); n++) name = `${column.name}__${n}`;
   const added = { ...column, name };
-  plan.table.columns.push(added);
+  plan.positions.set(name, plan.table.columns.push(added) - 1);
   plan.byName.set(name, added);
   return name;
 }

@@ -8,6 +8,7 @@ import type { Config } from "../config/load.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
+import { batchEvent } from "./table-rows.ts";
 import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { addCounts, compareCounts, type Counts, noCounts, readCounts, shortfallError, Tally } from "./count-check.ts";
@@ -135,10 +136,11 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
       else state.bookmarks[name] = bookmark;
     }
     state.currently_syncing = event.stream;
-    yield { ...event, state: cloneState(state) };
+    // A new event, not a spread: spreading would build the batch's row objects (its lazy `rows`).
+    yield batchEvent(event.stream, event.tables, event.rescued, cloneState(state));
   }
   state.currently_syncing = null;
-  yield { type: "batch", stream: roots.at(-1)?.name ?? "", rows: new Map(), rescued: 0, state: cloneState(state) };
+  yield batchEvent(roots.at(-1)?.name ?? "", new Map(), 0, cloneState(state));
 }
 
 /**
@@ -687,15 +689,15 @@ class StreamRun {
   *#batch(sink: FlattenSink, state = cloneState(this.state)): Generator<SyncEvent> {
     for (const notice of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: notice.stream, reason: notice.message, fails: notice.fails };
     for (const plan of sink.evolved) yield* this.#announce(plan);
-    for (const table of this.options.selection.excludedTables ?? []) sink.rows.delete(table);
+    for (const table of this.options.selection.excludedTables ?? []) sink.tables.delete(table);
     const excluded = this.options.selection.excludedFields;
     if (excluded) {
-      for (const [table, rows] of sink.rows) {
+      for (const [table, rows] of sink.tables) {
         const drop = excluded.get(table);
-        if (drop) for (const row of rows) for (const column of drop) delete row[column];
+        if (drop) for (const column of drop) rows.omit(column);
       }
     }
-    yield { type: "batch", stream: this.stream.name, rows: sink.rows, rescued: sink.rescued, state };
+    yield batchEvent(this.stream.name, sink.tables, sink.rescued, state);
   }
 
   /** A named stream without its scope fails the run (after the others), unless `skip_streams_without_scope`. */
@@ -796,10 +798,9 @@ class StreamRun {
     for (const [column, field] of Object.entries(rule.keys)) preset[column] = valueAt(parent, field);
     const source = rule.source;
     if (source.kind === "inline") {
-      const perPath = source.paths.map((path) => collect(parent, path));
       const fallback = source.fallback;
-      const marked = (f: { markers: Set<string> }) => !!fallback?.marker && f.markers.has(fallback.marker);
-      const incomplete = fallback && inlineIncomplete(fallback, parent, perPath.flat().map((f) => ({ object: f.object, marked: marked(f) })));
+      const perPath = source.paths.map((path) => collect(parent, path, fallback?.marker));
+      const incomplete = fallback && inlineIncomplete(fallback, parent, perPath.flat());
       if (!fallback || !incomplete) {
         perPath.forEach((rows, i) => {
           rows.forEach(({ object }, index) => {

@@ -5,6 +5,7 @@
  *
  * Data flows one way: registry → engine → host/destination.
  */
+import type { TableRows } from "./table-rows.ts";
 
 /** A JSON Schema fragment, as derived from BigCommerce's OpenAPI descriptions. */
 export interface JsonSchema {
@@ -433,7 +434,10 @@ export type SyncEvent =
   | {
     type: "batch";
     stream: string;
-    rows: Map<string, Row[]>;
+    /** The rows per table, column by column (what a destination reads). */
+    tables: Map<string, TableRows>;
+    /** The same rows as objects, built on first use (for hosts that hand rows on one by one). */
+    readonly rows: Map<string, Row[]>;
     /** Rows whose value did not fit the column type (kept in `_rescued`). */
     rescued: number;
     state: State;

@@ -3,6 +3,7 @@ import { DuckDBDestination, loadEvents, markDeleted } from "../../src/destinatio
 import { encodeKey } from "../../src/engine/keys.ts";
 import type { TableSchema } from "../../src/engine/types.ts";
 import { events, orders, query, source, tempDir } from "./fixtures.ts";
+import { batchOfRows } from "../../src/engine/table-rows.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -50,7 +51,7 @@ describe("markDeleted", () => {
     const rows = [{ code: "a|b", region: "c", note: "first" }, { code: "a", region: "b|c", note: "second" }, { code: "x\\", region: "|", note: "third" }];
     await loadEvents(events([
       { type: "schema", table },
-      { type: "batch", stream: "tags", rows: new Map([["tags", rows]]), rescued: 0, state: { bookmarks: {} } },
+      batchOfRows("tags", new Map([["tags", rows]]), 0, { bookmarks: {} }),
     ]), { path: tagged });
     expect(await markDeleted(tagged, "tags", [encodeKey(["a|b", "c"]), encodeKey(["x\\", "|"])], { primaryKey: ["code", "region"] })).toBe(1);
     expect(await query(tagged, "SELECT note FROM bigcommerce.tags WHERE _deleted_at IS NOT NULL")).toEqual([{ note: "second" }]);

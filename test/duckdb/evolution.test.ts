@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadEvents } from "../../src/destinations/duckdb/index.ts";
 import type { ColumnType, Row, State, SyncEvent, TableSchema } from "../../src/engine/types.ts";
 import { events, query, tempDir } from "./fixtures.ts";
+import { batchOfRows } from "../../src/engine/table-rows.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -19,7 +20,7 @@ function table(columns: Record<string, ColumnType>): TableSchema {
 }
 
 const state = (v: string): State => ({ bookmarks: { customers: { replication_key: "date_modified", replication_key_value: v } } });
-const batch = (rows: Row[], v: string): SyncEvent => ({ type: "batch", stream: "customers", rows: new Map([["customers", rows]]), rescued: 0, state: state(v) });
+const batch = (rows: Row[], v: string): SyncEvent => batchOfRows("customers", new Map([["customers", rows]]), 0, state(v));
 
 async function types(path: string): Promise<Record<string, unknown>> {
   const rows = await query(path, "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'bigcommerce' AND table_name = 'customers' ORDER BY ordinal_position");

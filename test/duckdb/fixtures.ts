@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Row, State, SyncEvent, TableSchema, WriteMode } from "../../src/engine/types.ts";
 import { openDatabase } from "../../src/destinations/duckdb/connection.ts";
+import { batchOfRows } from "../../src/engine/table-rows.ts";
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; file: (name?: string) => string; cleanup: () => void } {
@@ -189,12 +190,12 @@ export async function* source(data: OrderFixture[], options: SourceOptions = {})
     state.currently_syncing = "orders";
     state.bookmarks.orders = { replication_key: "date_modified", replication_key_value: String(page.at(-1)!.order.date_modified) };
     await options.beforeBatch?.(batches++);
-    yield { type: "batch", stream: "orders", rows, rescued: 0, state: structuredClone(state) };
+    yield batchOfRows("orders", rows, 0, structuredClone(state));
   }
   const proof = options.proof === undefined ? {} : { proof: options.proof };
   yield { type: "stream-end", stream: "orders", records: sorted.length, requests: Math.ceil(sorted.length / pageSize) + 1, ...proof };
   state.currently_syncing = null;
-  yield { type: "batch", stream: "orders", rows: new Map(), rescued: 0, state: structuredClone(state) };
+  yield batchOfRows("orders", new Map(), 0, structuredClone(state));
 }
 
 /** Events from a list. */

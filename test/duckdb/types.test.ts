@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadEvents, readState } from "../../src/destinations/duckdb/index.ts";
 import type { Row, SyncEvent, TableSchema } from "../../src/engine/types.ts";
 import { events, query, tempDir } from "./fixtures.ts";
+import { batchOfRows } from "../../src/engine/table-rows.ts";
 
 const everyType: TableSchema = {
   name: "samples",
@@ -47,7 +48,7 @@ function load(path: string, rows: Row[]): Promise<unknown> {
   const list: SyncEvent[] = [
     { type: "stream-start", stream: "samples", incremental: false },
     { type: "schema", table: everyType },
-    { type: "batch", stream: "samples", rows: new Map([["samples", rows]]), rescued: 1, state: { bookmarks: { samples: { note: "x" } } } },
+    batchOfRows("samples", new Map([["samples", rows]]), 1, { bookmarks: { samples: { note: "x" } } }),
     { type: "stream-end", stream: "samples", records: rows.length, requests: 1 },
   ];
   return loadEvents(events(list), { path });

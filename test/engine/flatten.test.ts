@@ -35,7 +35,7 @@ describe("flattening", () => {
     expect(names).toContain("billing_address_city");
     expect(names).toContain("billing_address_city__2");
     const sink = newSink();
-    const row = flattenRecord(plan, {
+    flattenRecord(plan, {
       id: 1,
       total: "361.9500",
       created: "Tue, 20 Nov 2012 00:00:00 +0000",
@@ -43,6 +43,7 @@ describe("flattening", () => {
       billing_address_city: "literal",
       tags: ["a", "b"],
     }, sink);
+    const [row] = sink.tables.get("widgets")!.toRows();
     expect(row.billing_address_city).toBe("Austin");
     expect(row.billing_address_city__2).toBe("literal");
     expect(row.billing_address_geo_lat).toBe(30.2);
@@ -63,20 +64,32 @@ describe("flattening", () => {
     const plan = planStream(widget, { maxNestingDepth: 3 });
     const sink = newSink();
     flattenRecord(plan, { id: 7, options: [{ name: "size", values: [{ label: "S" }, { label: "M" }] }, { name: "color", values: [] }] }, sink);
-    expect(sink.rows.get("widgets_options")).toEqual([
+    expect(sink.tables.get("widgets_options")!.toRows()).toStrictEqual([
       { _parent_id: 7, _index: 0, name: "size", _rescued: null },
       { _parent_id: 7, _index: 1, name: "color", _rescued: null },
     ]);
-    expect(sink.rows.get("widgets_options_values")).toEqual([
+    expect(sink.tables.get("widgets_options_values")!.toRows()).toStrictEqual([
       { _parent_parent_id: 7, _parent_index: 0, _index: 0, label: "S", _rescued: null },
       { _parent_parent_id: 7, _parent_index: 0, _index: 1, label: "M", _rescued: null },
+    ]);
+  });
+
+  it("keeps an explicit null apart from a field the record lacks", () => {
+    const plan = planStream(widget, { maxNestingDepth: 3 });
+    const sink = newSink();
+    flattenRecord(plan, { id: 8, total: null, billing_address: { city: null } }, sink);
+    flattenRecord(plan, { id: 9, created: "2024-03-01T10:20:30Z" }, sink);
+    expect(sink.tables.get("widgets")!.toRows()).toStrictEqual([
+      { id: 8, total: null, billing_address_city: null, _rescued: null },
+      { id: 9, created: "2024-03-01T10:20:30.000Z", _rescued: null },
     ]);
   });
 
   it("keeps a value that does not fit its declared type in _rescued instead of dropping it", () => {
     const plan = planStream(widget, { maxNestingDepth: 3 });
     const sink = newSink();
-    const row = flattenRecord(plan, { id: 2, total: "n/a", created: "" }, sink);
+    flattenRecord(plan, { id: 2, total: "n/a", created: "" }, sink);
+    const [row] = sink.tables.get("widgets")!.toRows();
     expect(row.total).toBeNull();
     expect(row.created).toBeNull(); // v2's empty date is NULL, not a misfit
     expect(row._rescued).toEqual({ total: "n/a" });
@@ -97,7 +110,7 @@ describe("flattening", () => {
     flattenRecord(plan, { id: 5, loyalty: { points: 10.5 }, gift_wrap_price: "lots", partner_id: 8 }, sink);
     flattenRecord(plan, { id: 6, loyalty: { points: "lots" } }, sink);
     expect(plan.byName.get("loyalty_points")?.type).toBe("json");
-    const rows = sink.rows.get("widgets")!;
+    const rows = sink.tables.get("widgets")!.toRows();
     expect(rows.map((r) => r.loyalty_points)).toEqual([undefined, 10, 10.5, "lots"]);
     expect(rows.map((r) => r.gift_wrap_price)).toEqual([undefined, "2.5000", null, undefined]);
     expect(rows[2]._rescued).toEqual({ gift_wrap_price: "lots" });

@@ -18,7 +18,8 @@
  *   (replace-guard.ts): it is refused, the old table and state kept, the load `partial`.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { ColumnType, Row, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
+import type { TableRows } from "../../engine/table-rows.ts";
+import type { ColumnType, State, StreamBookmark, SyncEvent, TableSchema, WriteMode } from "../../engine/types.ts";
 import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
 import { closeInterruptedLoads, type LoadRecord, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
@@ -164,7 +165,7 @@ export class LoadRun {
       case "schema":
         return await this.#schema(event.table);
       case "batch":
-        return await this.#batch(event.stream, event.rows, event.state);
+        return await this.#batch(event.stream, event.tables, event.state);
       case "stream-end": {
         const stream = this.#stream(event.stream);
         Object.assign(stream, { status: "success", records: event.records, requests: event.requests });
@@ -287,7 +288,7 @@ export class LoadRun {
    * page is held in JS), and the batch is written once it holds `batchRows` top-level rows or
    * is `batchSeconds` old.
    */
-  async #batch(stream: string, rows: Map<string, Row[]>, state: State): Promise<void> {
+  async #batch(stream: string, rows: Map<string, TableRows>, state: State): Promise<void> {
     if (this.#pending && this.#pending.stream !== stream) await this.#flush();
     const pending = (this.#pending ??= { stream, stages: new Map(), state, records: 0, started: performance.now() });
     for (const [name, list] of rows) {

@@ -14,7 +14,8 @@
  * values at a time on top of the page itself.
  */
 import { type DuckDBAppender, DuckDBDataChunk, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
-import type { ColumnType, Row } from "../../engine/types.ts";
+import type { TableRows } from "../../engine/table-rows.ts";
+import type { ColumnType } from "../../engine/types.ts";
 import { RuntimeFailure } from "../../errors.ts";
 import { ident } from "./sql.ts";
 import { RESCUED } from "./tables.ts";
@@ -28,7 +29,7 @@ export const ORDER_COLUMN = "__ord";
 
 /**
  * A temporary table `name` shaped like `source`'s data `columns` (plus the row order) that
- * pages are appended to; fields of a row that are not columns go to `_rescued`.
+ * pages are appended to, column by column; fields of a row that are not columns go to `_rescued`.
  */
 export class Stage {
   /** Rows appended so far. */
@@ -63,28 +64,30 @@ export class Stage {
   }
 
   /** Converts and appends rows (kept in their order after the rows appended before). */
-  append(rows: readonly Row[]): void {
+  append(rows: TableRows): void {
     const names = this.#names;
+    // Each stage column's values, by name; fields that have no column move into `_rescued`.
+    const positions = new Map<string, number>();
+    rows.columns.forEach((column, position) => positions.set(column.name, position));
+    const sources: (readonly unknown[] | undefined)[] = names.map((name) => rows.values[positions.get(name) ?? -1]);
+    const rescuedAt = names.indexOf(RESCUED);
+    if (rescuedAt >= 0) sources[rescuedAt] = withUnknownRescued(rows, this.#known, sources[rescuedAt]);
+    for (const value of sources[rescuedAt] ?? []) this.rescued += rescuedValues(value);
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows.length - start);
-      const part: Row[] = new Array(count);
-      for (let r = 0; r < count; r++) {
-        const row = withUnknownRescued(rows[start + r]!, this.#known);
-        this.rescued += rescuedValues(row[RESCUED]);
-        part[r] = row;
-      }
       // Column by column straight into the chunk's vectors: one converter per loop, no value arrays.
       const chunk = DuckDBDataChunk.create(this.types, count);
       for (let c = 0; c < names.length; c++) {
         const vector = chunk.getColumnVector(c);
         const convert = this.converters[c]!;
-        const name = names[c]!;
+        const source = sources[c];
         let r = 0;
         try {
-          for (; r < count; r++) vector.setItem(r, convert(part[r]![name]));
+          if (source === undefined) for (; r < count; r++) vector.setItem(r, null);
+          else for (; r < count; r++) vector.setItem(r, convert(source[start + r]));
         } catch (error) {
           if (!(error instanceof ValueError)) throw error;
-          throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${name}: ${error.message}`, { cause: error });
+          throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
         }
         vector.flush();
       }
@@ -118,17 +121,25 @@ export class Stage {
   }
 }
 
-/** The row with fields that have no column moved into `_rescued` (the row itself when there are none). */
-function withUnknownRescued(row: Row, known: ReadonlySet<string>): Row {
-  let extra: Record<string, unknown> | undefined;
-  for (const key in row) {
-    if (known.has(key) || row[key] === undefined) continue;
-    (extra ??= {})[key] = row[key];
+/**
+ * The `_rescued` values of `rows` with the fields that have no stored column merged in (the
+ * values themselves when every field has a column, the common case: checked once per page).
+ */
+function withUnknownRescued(rows: TableRows, known: ReadonlySet<string>, rescued: readonly unknown[] | undefined): readonly unknown[] | undefined {
+  const extra = rows.columns.flatMap((column, position) => (known.has(column.name) || !rows.values[position] ? [] : [position]));
+  if (extra.length === 0) return rescued;
+  const out: unknown[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    let moved: Record<string, unknown> | undefined;
+    for (const position of extra) {
+      const value = rows.values[position]![r];
+      if (value !== undefined) (moved ??= {})[rows.columns[position]!.name] = value;
+    }
+    const current = rescued?.[r];
+    if (!moved) out.push(current);
+    else out.push(current && typeof current === "object" && !Array.isArray(current) ? { ...current, ...moved } : moved);
   }
-  if (!extra) return row;
-  const current = row[RESCUED];
-  const merged = current && typeof current === "object" && !Array.isArray(current) ? { ...current, ...extra } : { ...extra };
-  return { ...row, [RESCUED]: merged };
+  return out;
 }
 
 /** How many values a row's `_rescued` keeps. */
