@@ -119,6 +119,23 @@ describe("archived orders in DuckDB", () => {
     expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
   });
 
+  it("an archived order read again is rewritten and keeps the time it was first stored as archived", async () => {
+    const id = emulator.store.orders[60]!.id;
+    const stored = async () => (await query(db(), `select _deleted_at::varchar as at, _load_id as load from bigcommerce.orders where id = ${id}`))[0]!;
+    const before = await stored();
+    expect(before.at).not.toBeNull();
+    emulator.store.touchOrder(id);
+    const next = await load();
+    expect(next.code, next.stderr).toBe(0);
+    const after = await stored();
+    // Written again by this load (a new version of the row), with the first archive time.
+    expect(after.load).not.toBe(before.load);
+    expect(after.at).toBe(before.at);
+    const [{ n }] = await query(db(), `select count(*)::int as n from bigcommerce.orders where id = ${id}`);
+    expect(n).toBe(1);
+    expect((await marks(db())).unmarked).toBe(0);
+  });
+
   it("a list that rejects is_deleted=true is a warning, and the id sweep still marks the archived order", async () => {
     const id = emulator.store.orders[100]!.id;
     emulator.setFaults([{ kind: "status", status: 400, match: "is_deleted=true", times: 5 }]);

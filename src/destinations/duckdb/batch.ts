@@ -12,7 +12,7 @@ import { qualified } from "./sql.ts";
 import { dataColumns, type StoredColumns } from "./tables.ts";
 import type { TableLoadSummary } from "./types.ts";
 import {
-  appendNew, type CascadeLink, cascadeDelete, insertAll, insertLatest, mergeLatest, type Stamp, storedMatches, type WriteTarget,
+  appendNew, type CascadeLink, cascadeDelete, insertAll, type Stamp, upsertLatest, type WriteTarget,
 } from "./writes.ts";
 
 /** A table written in a load. */
@@ -50,8 +50,9 @@ function zero(): TableCounts {
 
 /**
  * Writes the staged batch of each table (parents first) in its mode; returns what happened per
- * table. A table with a key whose stored rows hold none of the batch's keys (a first load) only
- * inserts; otherwise the batch is merged and the parent's stale descendants are removed.
+ * table. A table with a key is upserted (stored rows with the batch's keys deleted, the batch
+ * inserted); when some stored rows had those keys, the parent's stale descendants are removed
+ * (a first load deletes nothing and looks at no child).
  */
 export async function writeTables(context: BatchContext, tables: readonly TableInfo[], stages: ReadonlyMap<TableInfo, Stage>): Promise<Map<TableInfo, TableCounts>> {
   const { connection, stamp } = context;
@@ -79,9 +80,8 @@ export async function writeTables(context: BatchContext, tables: readonly TableI
     const counted = count(info);
     const key = info.schema.primaryKey;
     if ((info.mode === "merge" || info.mode === "replace") && key.length > 0) {
-      const matched = await storedMatches(connection, into, key);
-      const written = matched === 0 ? await insertLatest(connection, into, key, stamp) : await mergeLatest(connection, into, key, stamp);
-      Object.assign(counted, { updated: matched, inserted: written - matched, skipped: counted.rows - written });
+      const { replaced: matched, written } = await upsertLatest(connection, into, key, stamp);
+      Object.assign(counted, { updated: matched, inserted: Math.max(0, written - matched), skipped: counted.rows - written });
       // No stored parent had these keys: there are no stored children to replace.
       if (matched === 0) continue;
       for (const path of context.cascadePaths(info)) {
