@@ -121,7 +121,7 @@ export class ApiClient {
     const abort = this.options.signal;
     for (;;) {
       abort?.throwIfAborted();
-      await abortable(this.throttle.acquire(), abort, () => this.throttle.release());
+      const ticket = await abortable(this.throttle.acquire(), abort, (t) => this.throttle.release(t));
       this.requests++;
       const tally = tallies.getStore();
       if (tally) tally.requests++;
@@ -137,7 +137,7 @@ export class ApiClient {
           ...withTimeout(this.options.timeoutSeconds * 1000, abort),
         });
       } catch (error) {
-        this.throttle.release();
+        this.throttle.release(ticket);
         abort?.throwIfAborted();
         const code = connectErrorCode(error);
         if (code) {
@@ -151,7 +151,7 @@ export class ApiClient {
       }
       const reading = readRateLimit(response.headers);
       const status = response.status;
-      this.throttle.release({ reading, latencyMs: performance.now() - sent, kind: latencyKind(api, path, query), throttled: status === 429 });
+      this.throttle.release(ticket, { reading, latencyMs: performance.now() - sent, kind: latencyKind(api, path, query), throttled: status === 429 });
       const text = typeof response._data === "string" ? response._data : "";
       if (status === 429) {
         this.throttled++;

@@ -1,13 +1,16 @@
 /**
  * Pacing from BigCommerce's rate-limit headers, with adaptive concurrency. The quota is per
  * store and shared by every app, so the throttle never spends more than the headers say is
- * left (less `rate_limit_reserve`), waiting for the window to reset instead of running into
- * 429s. Within that hard bound, the number of requests in flight adapts: it grows while the
- * quota would last the window and the latency holds (a slower store holds it where it is),
- * and shrinks on a 429 or when the requests left fall faster than the window replenishes
- * them. Without rate-limit headers it steers by latency and 429s alone: responses slowing
- * down shrink it. Latency is judged per kind of request, smoothed, against that kind's best
- * (one slow answer is noise, not strain). Never above `maxConcurrency`.
+ * left (less `rate_limit_reserve`): it spends the window down to the reserve, then waits for
+ * the window to surely have ended, instead of running into 429s. Each header reading is tied
+ * to the quota window it was measured in (by the window end it implies), so a late answer
+ * from a window that has ended neither refills nor drains the present one. Within that hard
+ * bound, the number of requests in flight adapts to the latency: it grows while the latency
+ * holds (a slower store holds it where it is) and halves on a 429; while a window's quota is
+ * spent, the quota holds requests back and the limit waits, as it is, for the next window.
+ * Without rate-limit headers it steers by latency and 429s alone: responses slowing down
+ * shrink it. Latency is judged per kind of request, smoothed, against that kind's best (one
+ * slow answer is noise, not strain). Never above `maxConcurrency`.
  */
 
 /** What the `X-Rate-Limit-*` headers said last. */
@@ -61,12 +64,45 @@ const LATENCY_SLACK_MS = 50;
 /** Weight of the newest response in a kind's smoothed latency. */
 const LATENCY_SMOOTHING = 0.25;
 
+/** A request let through by `acquire`: hand it back to `release` with how it went. */
+export interface Ticket {
+  /** When it was let through (sent). */
+  readonly sentAt: number;
+}
+
+/**
+ * One quota window as the readings attributed to it place it. A reading is measured somewhere
+ * between its request's send and its response, so it places the window's end between
+ * `sent + reset` and `received + reset`; every reading of the same window narrows that.
+ */
+interface QuotaWindow {
+  /** The window cannot end before this, nor after `endsBy`. */
+  endsAfter: number;
+  endsBy: number;
+  quota: number;
+  windowMs: number;
+  /**
+   * The fewest requests left any of its readings reported (the one measured last: within a
+   * window the count only falls, whatever order the answers arrive in); the quota while the
+   * window is presumed open…
+   */
+  left: number;
+  /** …and when the request that reported it was sent (-Infinity while presumed open): requests in flight since may not be counted in it. */
+  leftSentAt: number;
+  /** No reading of this window yet: presumed open because the previous one surely ended. */
+  presumed: boolean;
+}
+
 /** Shares one store's quota among the requests of a run, adapting how many are in flight. */
 export class Throttle {
-  #left = Infinity;
-  #resetAt = 0;
+  /** The window requests are counted in now (undefined before the first reading: no known quota). */
+  #window: QuotaWindow | undefined;
+  /** The last window that had readings, while `#window` is presumed open after it (to recognise its late readings). */
+  #previous: QuotaWindow | undefined;
   #pausedUntil = 0;
-  #inFlight = 0;
+  readonly #flying = new Set<Ticket>();
+  /** The fastest answer seen: a request is counted by the store within about this time of being sent. */
+  #fastest = Infinity;
   #limit: number;
   /** Slow start: double per round trip until the first sign of a limit, then grow by one per round trip. */
   #slowStart = true;
@@ -84,10 +120,18 @@ export class Throttle {
   windowMs: number | undefined;
   /** The most requests that were in flight at once. */
   peakInFlight = 0;
+  /** Readings set aside because they were measured in a quota window that had already ended. */
+  staleReadings = 0;
   /** Told before a wait for the quota window (ms). */
   onWait: ((ms: number) => void) | undefined;
 
-  constructor(readonly maxConcurrency: number, readonly reserve: number, private readonly now: () => number = Date.now) {
+  /** `now` and `wait` are the clock (a test may run the throttle on a virtual one). */
+  constructor(
+    readonly maxConcurrency: number,
+    readonly reserve: number,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<void> = sleep,
+  ) {
     this.#limit = Math.min(maxConcurrency, INITIAL_CONCURRENCY);
   }
 
@@ -98,42 +142,52 @@ export class Throttle {
 
   /** Requests in flight now. */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#flying.size;
   }
 
-  /** Waits until a request may be sent; call `release` with how it went afterwards. */
-  async acquire(): Promise<void> {
+  /**
+   * Requests the current quota window surely still has (before the reserve): its fewest left,
+   * less each request in flight that may not be counted in that reading: any sent later than
+   * twice the fastest answer's time before the reading's own request (requests are not counted
+   * in the order they were sent; one counted twice until it answers is the safe side, one
+   * missed is a 429). Infinity while no quota is known.
+   */
+  get left(): number {
+    const window = this.#current(this.now());
+    if (!window) return Infinity;
+    const since = window.leftSentAt - 2 * this.#fastest;
+    let uncounted = 0;
+    for (const ticket of this.#flying) if (!(ticket.sentAt <= since)) uncounted++;
+    return window.left - uncounted;
+  }
+
+  /** Waits until a request may be sent; give the ticket to `release` with how it went afterwards. */
+  async acquire(): Promise<Ticket> {
     for (;;) {
-      while (this.#inFlight >= this.#limit) await new Promise<void>((r) => this.#waiters.push(r));
+      while (this.#flying.size >= this.#limit) await new Promise<void>((r) => this.#waiters.push(r));
       const now = this.now();
       let waitUntil = this.#pausedUntil;
-      if (now >= this.#resetAt && this.#left !== Infinity && this.#resetAt > 0) {
-        // The window has turned over since the last reading: the quota is fresh.
-        this.#left = this.quota ?? Infinity;
-      }
-      // Never more in flight than the quota has left, less the reserve for other apps.
-      if (this.#left - this.#inFlight <= this.reserve) waitUntil = Math.max(waitUntil, this.#resetAt);
+      // Never more sent into the window than it has left, less the reserve for other apps: spend down to it, then
+      // wait for the window to surely have ended.
+      if (this.left <= this.reserve) waitUntil = Math.max(waitUntil, this.#window!.endsBy);
       if (waitUntil <= now) break;
       const start = now;
       this.onWait?.(waitUntil - now);
-      await sleep(waitUntil - now + 5);
+      await this.wait(waitUntil - now + 1);
       this.waitedMs += this.now() - start;
     }
-    this.#inFlight++;
-    this.peakInFlight = Math.max(this.peakInFlight, this.#inFlight);
+    const ticket = { sentAt: this.now() };
+    this.#flying.add(ticket);
+    this.peakInFlight = Math.max(this.peakInFlight, this.#flying.size);
+    return ticket;
   }
 
-  /** Records a finished request and adapts the concurrency to what it showed. */
-  release(outcome: Outcome = {}): void {
-    this.#inFlight--;
+  /** Records a finished request (its rate-limit reading tied to the window it was measured in) and adapts the concurrency. */
+  release(ticket: Ticket, outcome: Outcome = {}): void {
+    this.#flying.delete(ticket);
     const { reading } = outcome;
-    if (reading) {
-      this.quota = reading.quota;
-      this.windowMs = reading.windowMs;
-      this.#left = reading.left;
-      this.#resetAt = this.now() + reading.resetMs;
-    }
-    this.#adapt(outcome);
+    const current = reading !== undefined && this.#attribute(ticket, this.now(), reading);
+    this.#adapt(outcome, current);
     this.#wake();
   }
 
@@ -142,31 +196,79 @@ export class Throttle {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.now() + ms);
   }
 
-  #adapt({ reading, latencyMs, kind, throttled }: Outcome): void {
+  /** The window requests sent now count in: once the known one has surely ended, a fresh one is presumed open. */
+  #current(now: number): QuotaWindow | undefined {
+    const window = this.#window;
+    if (!window || now < window.endsBy) return window;
+    if (!window.presumed) this.#previous = window;
+    // Its end is not known until a reading of it arrives; presume the earliest, so that without readings it is presumed over again.
+    this.#window = { ...window, presumed: true, left: window.quota, leftSentAt: -Infinity, endsAfter: now + window.windowMs, endsBy: now + window.windowMs };
+    return this.#window;
+  }
+
+  /**
+   * Ties a reading to the quota window it was measured in, by the window end it implies: the
+   * current window (narrowing when it ends, and keeping the fewest left), a newer one (which
+   * becomes current), or one that has already ended (set aside: a late answer must neither
+   * refill nor drain the present window). Returns whether it describes the current window.
+   */
+  #attribute(ticket: Ticket, now: number, raw: RateLimitReading): boolean {
+    const windowMs = Math.max(1, raw.windowMs, raw.resetMs);
+    const quota = Math.max(0, raw.quota);
+    const left = Math.min(quota, Math.max(0, raw.left));
+    const reset = Math.min(windowMs, Math.max(0, raw.resetMs));
+    const endsAfter = ticket.sentAt + reset;
+    const endsBy = Math.max(endsAfter, now + reset);
+    const window = this.#current(now);
+    const known = window && !window.presumed ? window : this.#previous;
+    // Windows end at least a window's length apart: a reading implying an end within half of one of the known window's is of it.
+    const offset = known ? (endsAfter + endsBy) / 2 - (known.endsAfter + known.endsBy) / 2 : Infinity;
+    if (known && offset < windowMs / 2) {
+      if (known !== window || offset <= -windowMs / 2) {
+        this.staleReadings++;
+        return false;
+      }
+      // Narrow the end (when readings disagree, keep the wider span: a later end is the safe side).
+      const after = Math.max(known.endsAfter, endsAfter);
+      const by = Math.min(known.endsBy, endsBy);
+      if (after <= by) [known.endsAfter, known.endsBy] = [after, by];
+      else [known.endsAfter, known.endsBy] = [Math.min(known.endsAfter, endsAfter), Math.max(known.endsBy, endsBy)];
+      if (left < known.left || (left === known.left && ticket.sentAt > known.leftSentAt)) [known.left, known.leftSentAt] = [left, ticket.sentAt];
+      known.quota = quota;
+      known.windowMs = windowMs;
+    } else {
+      // The first reading, or one of a newer window: that window is the current one now.
+      this.#previous = undefined;
+      this.#window = { endsAfter, endsBy, quota, windowMs, left, leftSentAt: ticket.sentAt, presumed: false };
+    }
+    this.quota = quota;
+    this.windowMs = windowMs;
+    return true;
+  }
+
+  #adapt({ reading, latencyMs, kind, throttled }: Outcome, current: boolean): void {
     if (throttled) return this.#shrink(true);
     if (latencyMs === undefined) return;
     this.#latency = Number.isNaN(this.#latency) ? latencyMs : 0.8 * this.#latency + 0.2 * latencyMs;
+    this.#fastest = Math.min(this.#fastest, latencyMs);
     const key = kind ?? "";
     const seen = this.#kinds.get(key);
     const best = Math.min(seen?.best ?? Infinity, latencyMs);
     const smoothed = seen ? (1 - LATENCY_SMOOTHING) * seen.smoothed + LATENCY_SMOOTHING * latencyMs : latencyMs;
     this.#kinds.set(key, { best, smoothed });
     const straining = smoothed > best * LATENCY_TOLERANCE + LATENCY_SLACK_MS;
-    if (reading) {
-      // At this pace (limit requests per round trip), would what is left last until the reset?
-      const spendable = reading.left - this.reserve;
-      const lastsMs = spendable <= 0 ? 0 : (spendable * this.#latency) / this.#limit;
-      if (lastsMs < reading.resetMs) return this.#shrink(false);
-      // The quota is the store's own word on what it can take: slower answers hold the limit, they do not cut it.
-      if (!straining) this.#grow();
-      return;
-    }
+    // While the window's quota is spent down, the quota, not the limit, holds requests back: hold the limit
+    // where the latency put it, ready for the next window.
+    if (current && this.left <= this.reserve) return;
+    // The quota is the store's own word on what it can take: slower answers hold the limit, they do not cut it.
+    if (reading && !straining) return this.#grow();
+    if (reading) return;
     if (straining) return this.#shrink(false);
     this.#grow();
   }
 
   #grow(): void {
-    if (this.#limit >= this.maxConcurrency || this.#inFlight + 1 < this.#limit) return; // only grow when the limit binds
+    if (this.#limit >= this.maxConcurrency || this.#flying.size + 1 < this.#limit) return; // only grow when the limit binds
     if (this.#slowStart || ++this.#grown >= this.#limit) {
       this.#limit++;
       this.#grown = 0;
@@ -186,7 +288,7 @@ export class Throttle {
 
   #wake(): void {
     // The limit may have grown: wake as many waiters as may now go.
-    let free = this.#limit - this.#inFlight;
+    let free = this.#limit - this.#flying.size;
     while (free-- > 0 && this.#waiters.length > 0) this.#waiters.shift()?.();
   }
 }

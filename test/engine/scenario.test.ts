@@ -84,4 +84,25 @@ describe("scenarios at CI size", () => {
     expect(emulator.inFlight().peak).toBeLessThanOrEqual(20);
     expect(emulator.inFlight().peak).toBeGreaterThanOrEqual(2);
   });
+
+  it("quota-bound with long answers (a page answers in a third of the window): readings of ended windows set aside, no 429, every order read", async () => {
+    // 30 per 600 ms; a request is counted 40 ms after it is sent and a page of 250 answers 200 ms after that, so pages
+    // sent before a window ends answer in the next one, and what they say is left belongs to the window before.
+    const setup = await emulatorWithConfig(
+      { sizes: { orders: 600 }, rateLimit: { quota: 30, windowMs: 600 }, latencyMs: 40, latencyPerRowMs: 0.8 },
+      { max_concurrency: 32 },
+    );
+    emulator = setup.emulator;
+    const client = clientFor(setup.config, FAST_RETRIES);
+    const { rows } = await collect({ config: setup.config, selection: { streams: STREAMS }, client });
+    const orders = rows.get("orders") ?? [];
+    expect(new Set(orders.map((o) => o.id)).size).toBe(600);
+    expect(client.throttled).toBe(0);
+    expect(client.requests).toBe(emulator.log.entries.length);
+    const withCoupon = orders.filter((o) => Number(o.coupon_discount) !== 0).length;
+    expect(client.requests).toBeLessThanOrEqual(Math.ceil(1.05 * sequentialPlan(emulator, 600, 250, withCoupon)));
+    // The window's quota, spent at once when it opens, not one request at a time.
+    expect(emulator.inFlight().peak).toBeGreaterThanOrEqual(8);
+    expect(emulator.inFlight().peak).toBeLessThanOrEqual(30);
+  });
 });
