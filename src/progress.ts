@@ -39,7 +39,7 @@ export function duration(seconds: number): string {
 const number = (n: number) => n.toLocaleString("en-US");
 
 /** Retry reasons that mean no connection could be made at all (error codes). */
-const CONNECT_FAILURE = /^(E[A-Z_]+|port blocked by fetch)$/;
+const CONNECT_FAILURE = /^E[A-Z_]+$/;
 
 /** The top-level streams reading each list endpoint (`v3/catalog/products`). */
 const LIST_PATHS = new Map<string, string[]>();

@@ -5,7 +5,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
-import { FetchError, ofetch } from "ofetch";
+import { gunzipSync, inflateSync } from "node:zlib";
+import { Agent, type Dispatcher, request } from "undici";
 import { RuntimeFailure } from "../errors.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
 
@@ -100,12 +101,15 @@ export class ApiClient {
   throttled = 0;
   readonly #base: string;
   readonly #headers: Record<string, string>;
+  /** Kept-alive connections, up to `maxConcurrency` per origin. */
+  readonly #agent: Agent;
 
   constructor(private readonly options: ClientOptions) {
     this.throttle = new Throttle(options.maxConcurrency, options.rateLimitReserve);
     this.throttle.onWait = options.onWait;
     this.#base = `${options.apiUrl.replace(/\/+$/, "")}/stores/${options.storeHash}/`;
-    this.#headers = { "X-Auth-Token": options.accessToken, Accept: "application/json" };
+    this.#headers = { "X-Auth-Token": options.accessToken, Accept: "application/json", "Accept-Encoding": "gzip, deflate" };
+    this.#agent = new Agent({ connections: options.maxConcurrency });
     if (options.clientId) this.#headers["X-Auth-Client"] = options.clientId;
     // Every request in flight and every wait for the quota listens to the run's signal (removed when it settles):
     // up to `max_concurrency` requests and their queued waiters at once is the design, not a leak to warn about.
@@ -126,16 +130,19 @@ export class ApiClient {
       const tally = tallies.getStore();
       if (tally) tally.requests++;
       const sent = performance.now();
-      let response: Response & { _data?: unknown };
+      let status: number;
+      let headers: Headers;
+      let text: string;
       try {
-        response = await ofetch.raw(this.#base + label, {
+        const response = await request(this.#base + label, {
           query,
           headers: this.#headers,
-          responseType: "text",
-          retry: 0,
-          ignoreResponseError: true,
+          dispatcher: this.#agent,
           ...withTimeout(this.options.timeoutSeconds * 1000, abort),
         });
+        status = response.statusCode;
+        headers = webHeaders(response.headers);
+        text = await bodyText(response);
       } catch (error) {
         this.throttle.release(ticket);
         abort?.throwIfAborted();
@@ -149,13 +156,11 @@ export class ApiClient {
         failures = await this.#backoff(label, failures, describeNetworkError(error));
         continue;
       }
-      const reading = readRateLimit(response.headers);
-      const status = response.status;
+      const reading = readRateLimit(headers);
       this.throttle.release(ticket, { reading, latencyMs: performance.now() - sent, kind: latencyKind(api, path, query), throttled: status === 429 });
-      const text = typeof response._data === "string" ? response._data : "";
       if (status === 429) {
         this.throttled++;
-        const retryAfter = Number(response.headers.get("x-retry-after"));
+        const retryAfter = Number(headers.get("x-retry-after"));
         if (reading || Number.isFinite(retryAfter) && retryAfter > 0) {
           const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : reading!.resetMs;
           if (++throttledRetries > MAX_THROTTLED_RETRIES) throw new RuntimeFailure(`${label}: still rate-limited after ${MAX_THROTTLED_RETRIES} waits`);
@@ -171,7 +176,7 @@ export class ApiClient {
         failures = await this.#backoff(label, failures, `HTTP ${status}`);
         continue;
       }
-      if (status === 204) return { status, body: null, headers: response.headers };
+      if (status === 204) return { status, body: null, headers };
       if (status < 300 && text.trim() === "") {
         // A 200 without a body is not "no rows": it is a broken answer.
         failures = await this.#backoff(label, failures, `HTTP ${status} with an empty body`);
@@ -181,7 +186,7 @@ export class ApiClient {
         try {
           const body: unknown = JSON.parse(text);
           this.options.onResponse?.({ path: label, body });
-          return { status, body, headers: response.headers };
+          return { status, body, headers };
         } catch {
           failures = await this.#backoff(label, failures, `truncated or non-JSON body (${text.length} bytes)`);
           continue;
@@ -236,28 +241,44 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, undo
   });
 }
 
-/** ofetch's options for a request timeout that an outside signal can also abort (ofetch ignores `timeout` when given a signal). */
-function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): { timeout: number } | { signal: AbortSignal } {
+/** A request's abort signal: the run's, and the request timeout (headers and body in `timeoutMs` altogether). */
+function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): { signal: AbortSignal } {
   // AbortSignal.any is Node 20.3+; before it, an interrupt waits for the request in flight.
-  return signal && typeof AbortSignal.any === "function" ? { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) } : { timeout: timeoutMs };
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return { signal: signal && typeof AbortSignal.any === "function" ? AbortSignal.any([signal, timeout]) : timeout };
+}
+
+/** A response's headers as web `Headers` (repeated headers joined with `, `). */
+function webHeaders(raw: Dispatcher.ResponseData["headers"]): Headers {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/** The body as text, decompressed when the server compressed it (we ask for gzip or deflate). */
+async function bodyText(response: Dispatcher.ResponseData): Promise<string> {
+  const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
+  if (encoding === "" || encoding === "identity") return await response.body.text();
+  const bytes = Buffer.from(await response.body.arrayBuffer());
+  if (encoding === "gzip" || encoding === "x-gzip") return gunzipSync(bytes).toString("utf8");
+  if (encoding === "deflate") return inflateSync(bytes).toString("utf8");
+  throw new Error(`unsupported content-encoding ${encoding}`);
 }
 
 /** The code of an error that means no connection could be made (nothing to retry for long), else undefined. */
 function connectErrorCode(error: unknown): string | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.code === "string" && CANNOT_CONNECT.has(e.code)) return e.code;
-    // fetch refuses ports it blocks (e.g. 9) before connecting: just as permanent.
-    if ((e as { message?: unknown }).message === "bad port") return "port blocked by fetch";
   }
   return undefined;
 }
 
 function describeNetworkError(error: unknown): string {
-  if (error instanceof FetchError) {
-    const cause = error.cause as { code?: string; name?: string; message?: string } | undefined;
-    return `network error: ${cause?.code ?? cause?.name ?? ""} ${cause?.message ?? error.message}`.replace(/https?:\/\/\S+/g, "<url>").trim();
-  }
-  return `network error: ${(error as Error)?.message ?? String(error)}`;
+  const e = error as { code?: string; name?: string; message?: string } | undefined;
+  return `network error: ${e?.code ?? e?.name ?? ""} ${e?.message ?? String(error)}`.replace(/https?:\/\/\S+/g, "<url>").trim();
 }
 
 /** The message of a BigCommerce error body (v2: `[{status, message}]`; v3: `{title, errors}`). */
