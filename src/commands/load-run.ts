@@ -179,9 +179,13 @@ async function* logged<T extends { type: string; stream?: string }>(events: Asyn
       since?: string;
       incremental?: boolean;
       children?: Record<string, { records: number; requests: number }>;
+      peakHeld?: number;
     };
     if (e.type === "stream-start") log(`load ${e.stream}: ${e.incremental ? `incremental since ${e.since ?? "the beginning"}` : "full table"}`);
-    if (e.type === "stream-end") log(`load ${e.stream}: ${e.records} records, ${e.requests} requests${childrenSummary(e.children)}`);
+    if (e.type === "stream-end") {
+      log(`load ${e.stream}: ${e.records} records, ${e.requests} requests${childrenSummary(e.children)}`);
+      if (e.peakHeld !== undefined) log.debug(`${e.stream}: at most ${e.peakHeld} records held between reading and writing`, { stream: e.stream, peak_held: e.peakHeld });
+    }
     if (e.type === "stream-skipped") log(`warning: ${e.reason}`);
     yield event;
   }

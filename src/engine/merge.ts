@@ -15,6 +15,16 @@ export interface MergeOptions {
   buffer: number;
   /** What an item counts against the buffer (default 1): small events may count 0. */
   weight?: (item: unknown) => number;
+  /** Room each reader waits for before each item it reads (shared by the readers; see backlog.ts). */
+  gate?: Gate;
+}
+
+/** Room readers wait for before reading an item: a bound shared by several readers. */
+export interface Gate {
+  /** Waits for room for one item; false when `signal` ended the wait (the reader is stopped). */
+  enter(signal: AbortSignal): Promise<boolean>;
+  /** The read `enter` made room for is over: the item read, or undefined (the end, a failure). */
+  leave(item: unknown): void;
 }
 
 /** One reader pumping into a bounded buffer. */
@@ -26,8 +36,16 @@ class Pump<T> {
   #resumeProducer: (() => void) | undefined;
   readonly #iterator: AsyncIterator<T>;
   #stopped = false;
+  /** Ends a wait at the gate when the reader is stopped. */
+  readonly #stopping = new AbortController();
 
-  constructor(source: AsyncIterable<T>, readonly buffer: number, readonly notify: () => void, readonly weight: (item: unknown) => number = () => 1) {
+  constructor(
+    source: AsyncIterable<T>,
+    readonly buffer: number,
+    readonly notify: () => void,
+    readonly weight: (item: unknown) => number = () => 1,
+    readonly gate?: Gate,
+  ) {
     this.#iterator = source[Symbol.asyncIterator]();
   }
 
@@ -37,7 +55,13 @@ class Pump<T> {
       for (;;) {
         while (this.#held >= this.buffer && !this.#stopped) await new Promise<void>((r) => (this.#resumeProducer = r));
         if (this.#stopped) return;
-        const next = await this.#iterator.next();
+        if (this.gate && !(await this.gate.enter(this.#stopping.signal))) return;
+        let next: IteratorResult<T> | undefined;
+        try {
+          next = await this.#iterator.next();
+        } finally {
+          this.gate?.leave(next && !next.done ? next.value : undefined);
+        }
         if (next.done || this.#stopped) break;
         this.items.push(next.value);
         this.#held += this.weight(next.value);
@@ -63,6 +87,7 @@ class Pump<T> {
   /** Stops the reader (its generator's `finally` blocks run). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#resumeProducer?.();
     await this.#iterator.return?.(undefined)?.catch(() => {});
   }
@@ -96,7 +121,7 @@ export async function* mergeByArrival<T>(sources: Iterable<() => AsyncIterable<T
       const pump = new Pump<T>(make(), options.buffer, () => {
         arrivals.push(pump);
         signal.notify();
-      }, options.weight);
+      }, options.weight, options.gate);
       running.push(pump);
       void pump.run();
     }
@@ -136,7 +161,7 @@ export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, o
   const queue: Pump<T>[] = [];
   const start = () => {
     while (queue.length < options.concurrency && pending.length > 0) {
-      const pump = new Pump<T>(pending.shift()!(), options.buffer, signal.notify, options.weight);
+      const pump = new Pump<T>(pending.shift()!(), options.buffer, signal.notify, options.weight, options.gate);
       queue.push(pump);
       void pump.run();
     }

@@ -9,6 +9,7 @@ import { InputError, RuntimeFailure } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { batchEvent } from "./table-rows.ts";
+import { Backlog, PAGES_HELD } from "./backlog.ts";
 import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeError, tallied } from "./http.ts";
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { addCounts, compareCounts, type Counts, noCounts, readCounts, shortfallError, Tally } from "./count-check.ts";
@@ -120,8 +121,11 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
   // Each stream reads with a state of its own; the run's state takes a stream's bookmarks from
   // its batches as they are yielded, so every yielded state covers exactly what was yielded.
   const owned = new Map(roots.map((root) => [root.name, [root.name, ...childrenOf(registry, root.name).map((c) => c.name)]]));
+  // What each stream's readers hold for this loop: given back as its batches are taken.
+  const backlogs = new Map<string, Backlog>();
   const readers = roots.map((root) => () => {
     const run = new StreamRun(root, registry, options, client, cloneState(state), log, identity);
+    backlogs.set(root.name, run.backlog);
     return tallied(run.tally, run.run());
   });
   const pagesOnly = (event: unknown) => ((event as SyncEvent).type === "batch" ? 1 : 0);
@@ -138,6 +142,8 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
     state.currently_syncing = event.stream;
     // A new event, not a spread: spreading would build the batch's row objects (its lazy `rows`).
     yield batchEvent(event.stream, event.tables, event.rescued, cloneState(state));
+    // The consumer has taken the batch (stored it, or written it out).
+    backlogs.get(event.stream)?.release(event);
   }
   state.currently_syncing = null;
   yield batchEvent(roots.at(-1)?.name ?? "", new Map(), 0, cloneState(state));
@@ -222,6 +228,8 @@ class StreamRun {
   #proof: string | undefined;
   /** Sub-resource reads of this stream's pages, across pages (the throttle decides what is actually in flight). */
   readonly #pool: TaskPool;
+  /** The records this stream's list reads hold until the consumer takes them, bounded: the readers wait for room. */
+  readonly backlog: Backlog;
 
   constructor(
     readonly stream: RootStream,
@@ -234,6 +242,8 @@ class StreamRun {
   ) {
     this.#selected = new Set(options.selection.streams);
     this.#pool = new TaskPool(options.config.max_concurrency);
+    const pageSize = options.config.page_size;
+    this.backlog = new Backlog(PAGES_HELD * pageSize, pageSize, recordsOf);
     const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
     this.#plan = planStream(stream, planOptions);
     this.#cursor = this.#cursorOf(stream);
@@ -346,7 +356,7 @@ class StreamRun {
       const count = stream.count && !windows ? await this.#countBefore(stream.count, readFrom) : undefined;
       const pages = windows ? noPages() : planned.pages ?? this.#identityPages() ?? readPages(this.#listClient(stream), request);
       // The next pages are fetched while this one's sub-resources are read and it is handed over.
-      yield* this.#pipeline(readAhead([() => pages], { concurrency: 1, buffer: 1 }), (page, sink) => {
+      yield* this.#pipeline(this.#gated(pages), (page, sink) => {
         count?.tally.add(page);
         const fetches = this.#planPage(page, sink);
         if (cursor?.sort) {
@@ -381,7 +391,7 @@ class StreamRun {
     const children = Object.fromEntries(this.#children.map((c) => [c.stream.name, { records: c.records, requests: c.requests }]));
     const differences = this.#differences.length > 0 ? { differences: [...this.#differences] } : {};
     const proof = this.#proof === undefined ? {} : { proof: this.#proof };
-    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children, ...differences, ...proof };
+    yield { type: "stream-end", stream: stream.name, records: this.#records, requests: this.tally.requests, children, ...differences, ...proof, peakHeld: this.backlog.peak };
   }
 
   /** The archived records of `stream.archived` modified since `from`; a list that rejects or ignores the ask only warns. */
@@ -399,7 +409,7 @@ class StreamRun {
           yield page;
         }
       })();
-      yield* this.#pipeline(archived, (page, sink) => this.#planPage(page, sink));
+      yield* this.#pipeline(this.#gated(archived), (page, sink) => this.#planPage(page, sink));
       if (ignored) this.log(`warning: ${stream.name}: the list ignored ${ask} (it answered records not archived); ${fallback}`);
     } catch (error) {
       if (!(error instanceof RuntimeFailure) || error instanceof ScopeError || !/HTTP 4\d\d/.test(error.message)) throw error;
@@ -506,7 +516,7 @@ class StreamRun {
     const rule = this.stream.count;
     const sum = rule && { rule, params: this.#filterParams(readFrom, true), before: noCounts(), tally: new Tally(rule.groups?.field) };
     const after = noCounts();
-    yield* this.#pipeline(mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2 }), (piece, sink) => {
+    yield* this.#pipeline(mergeByArrival(readers, { concurrency: WINDOWS_AT_ONCE, buffer: 2, gate: this.backlog }), (piece, sink) => {
       if (piece.page) return this.#planPage(piece.page, sink);
       if (sum && piece.counted) {
         addCounts(sum.before, piece.counted.before);
@@ -598,7 +608,7 @@ class StreamRun {
       const base = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const again = new Tally(rule.groups.field);
       const pages = readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } });
-      yield* this.#pipeline(pages, (page, sink) => {
+      yield* this.#pipeline(this.#gated(pages), (page, sink) => {
         again.add(page);
         return this.#planPage(page, sink);
       });
@@ -681,12 +691,18 @@ class StreamRun {
       const fetches = plan(piece, sink);
       const state = cloneState(this.state);
       await this.#pool.all(fetches);
-      return { sink, state };
+      return { sink, state, piece };
     };
-    for await (const { sink, state } of inOrder(pieces, begin, PAGES_IN_PROCESS)) yield* this.#batch(sink, state);
+    for await (const { sink, state, piece } of inOrder(pieces, begin, PAGES_IN_PROCESS)) yield* this.#batch(sink, state, piece);
   }
 
-  *#batch(sink: FlattenSink, state = cloneState(this.state)): Generator<SyncEvent> {
+  /** A list's pages read one ahead, each once the backlog has room for it. */
+  #gated(pages: AsyncIterable<Record<string, unknown>[]>): AsyncGenerator<Record<string, unknown>[]> {
+    return readAhead([() => pages], { concurrency: 1, buffer: 1, gate: this.backlog });
+  }
+
+  /** The batch of a piece's rows (`piece`: what it was read as, whose records the batch now holds in the backlog). */
+  *#batch(sink: FlattenSink, state = cloneState(this.state), piece?: unknown): Generator<SyncEvent> {
     for (const notice of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: notice.stream, reason: notice.message, fails: notice.fails };
     for (const plan of sink.evolved) yield* this.#announce(plan);
     for (const table of this.options.selection.excludedTables ?? []) sink.tables.delete(table);
@@ -697,7 +713,9 @@ class StreamRun {
         if (drop) for (const column of drop) rows.omit(column);
       }
     }
-    yield batchEvent(this.stream.name, sink.tables, sink.rescued, state);
+    const batch = batchEvent(this.stream.name, sink.tables, sink.rescued, state);
+    this.backlog.carry(piece, batch);
+    yield batch;
   }
 
   /** A named stream without its scope fails the run (after the others), unless `skip_streams_without_scope`. */
@@ -885,6 +903,13 @@ async function* continued<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>):
 function listTotal(body: unknown): number | undefined {
   const total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
   return Number.isFinite(total) ? total : undefined;
+}
+
+/** The records a piece read holds: a list page, or a window's page (none for a window's end). */
+function recordsOf(piece: unknown): number {
+  if (Array.isArray(piece)) return piece.length;
+  const page = (piece as { page?: unknown[] }).page;
+  return Array.isArray(page) ? page.length : 0;
 }
 
 /** No pages (the stream was read in windows). */

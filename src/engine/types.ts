@@ -464,6 +464,12 @@ export type SyncEvent =
      * replace a table with it on trust (DuckDB `replace` guards it).
      */
     proof?: string;
+    /**
+     * The most records of the stream's list pages held at once between reading and the
+     * consumer taking them (read, not yet taken): at most `page_size` × 10 by design, the readers
+     * wait for room (a debug counter: `load --verbose` logs it).
+     */
+    peakHeld?: number;
   }
   /** A stream skipped without failing the run (e.g. the token lacks its scope). */
   | {
