@@ -82,14 +82,14 @@ export async function ensureTable(
   onRetype?: (migration: Migration) => void,
 ): Promise<StoredColumns> {
   const target = qualified(schema, physical);
-  let stored = await storedColumns(connection, schema, physical);
+  const types = await storedTypes(connection, schema, physical);
+  let stored = types.size === 0 ? undefined : logicalColumns(types);
   const wanted = wantedColumns(table);
   if (!stored) {
     const defs = [...wanted.map((c) => `${ident(c.name)} ${sqlType(c.type)}`), ...META_COLUMNS.map(([n, t]) => `${ident(n)} ${t}`)];
     await connection.run(`CREATE TABLE ${target} (${defs.join(", ")})`);
     return new Map([...wanted.map((c) => [c.name, c.type] as const), ...META_COLUMNS.map(([n]) => [n, n === LOAD_ID ? "string" : "timestamp"] as const)]);
   }
-  const types = await storedTypes(connection, schema, physical);
   const migrations = await retypeTable(connection, schema, physical, types, changesOf(table, types));
   for (const migration of migrations) onRetype?.({ ...migration, table: table.name });
   if (migrations.length > 0) stored = (await storedColumns(connection, schema, physical))!;
