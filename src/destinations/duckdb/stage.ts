@@ -24,6 +24,13 @@ import { type Converter, converterFor, ValueError } from "./values.ts";
 /** Rows per appended chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 
+/** Rows of one appended page not yet in a chunk: each stage column's values (by row), from row `from` on. */
+interface Piece {
+  sources: readonly (readonly unknown[] | undefined)[];
+  from: number;
+  count: number;
+}
+
 /** Column that keeps each staged row's position in its batch (later rows win a merge). */
 export const ORDER_COLUMN = "__ord";
 
@@ -32,12 +39,15 @@ export const ORDER_COLUMN = "__ord";
  * pages are appended to, column by column; fields of a row that are not columns go to `_rescued`.
  */
 export class Stage {
-  /** Rows appended so far. */
+  /** Rows in the stage table so far (all appended rows once closed). */
   rows = 0;
   /** Values in `_rescued` (after unknown fields were moved there). */
   rescued = 0;
   readonly #names: string[];
   readonly #known: Set<string>;
+  /** Rows appended but not yet in a chunk (fewer than a chunk's 2048), in order. */
+  readonly #waiting: Piece[] = [];
+  #waitingRows = 0;
   #closed = false;
 
   private constructor(
@@ -63,7 +73,11 @@ export class Stage {
     return new Stage(connection, name, table, appender, types, converters, columns);
   }
 
-  /** Converts and appends rows (kept in their order after the rows appended before). */
+  /**
+   * Converts and appends rows (kept in their order after the rows appended before). Pages are
+   * gathered into full chunks of 2048 rows: a page's last rows wait (as references to its
+   * columns) for the next page or `close`.
+   */
   append(rows: TableRows): void {
     const names = this.#names;
     // Each stage column's values, by name; fields that have no column move into `_rescued`.
@@ -73,35 +87,55 @@ export class Stage {
     const rescuedAt = names.indexOf(RESCUED);
     if (rescuedAt >= 0) sources[rescuedAt] = withUnknownRescued(rows, this.#known, sources[rescuedAt]);
     for (const value of sources[rescuedAt] ?? []) this.rescued += rescuedValues(value);
-    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const count = Math.min(CHUNK_ROWS, rows.length - start);
-      // Column by column straight into the chunk's vectors: one converter per loop, no value arrays.
-      const chunk = DuckDBDataChunk.create(this.types, count);
-      for (let c = 0; c < names.length; c++) {
-        const vector = chunk.getColumnVector(c);
-        const convert = this.converters[c]!;
-        const source = sources[c];
-        let r = 0;
-        try {
-          if (source === undefined) for (; r < count; r++) vector.setItem(r, null);
-          else for (; r < count; r++) vector.setItem(r, convert(source[start + r]));
-        } catch (error) {
-          if (!(error instanceof ValueError)) throw error;
-          throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
-        }
-        vector.flush();
-      }
-      const order = chunk.getColumnVector(names.length);
-      for (let r = 0; r < count; r++) order.setItem(r, BigInt(this.rows + r));
-      order.flush();
-      this.appender.appendDataChunk(chunk);
-      this.rows += count;
-    }
+    if (rows.length === 0) return;
+    this.#waiting.push({ sources, from: 0, count: rows.length });
+    this.#waitingRows += rows.length;
+    while (this.#waitingRows >= CHUNK_ROWS) this.#appendChunk(CHUNK_ROWS);
   }
 
-  /** Flushes the appended rows into the stage table (call before reading it). */
+  /** Appends the next `count` waiting rows as one chunk, column by column straight into its vectors. */
+  #appendChunk(count: number): void {
+    const names = this.#names;
+    // The waiting pieces this chunk takes, the last one perhaps in part.
+    const parts: Piece[] = [];
+    for (let left = count; left > 0;) {
+      const piece = this.#waiting[0]!;
+      const take = Math.min(left, piece.count);
+      parts.push({ sources: piece.sources, from: piece.from, count: take });
+      if (take === piece.count) this.#waiting.shift();
+      else Object.assign(piece, { from: piece.from + take, count: piece.count - take });
+      left -= take;
+    }
+    this.#waitingRows -= count;
+    const chunk = DuckDBDataChunk.create(this.types, count);
+    for (let c = 0; c < names.length; c++) {
+      const vector = chunk.getColumnVector(c);
+      const convert = this.converters[c]!;
+      let r = 0;
+      try {
+        for (const part of parts) {
+          const source = part.sources[c];
+          const end = r + part.count;
+          if (source === undefined) for (; r < end; r++) vector.setItem(r, null);
+          else for (let i = part.from; r < end; r++, i++) vector.setItem(r, convert(source[i]));
+        }
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error;
+        throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
+      }
+      vector.flush();
+    }
+    const order = chunk.getColumnVector(names.length);
+    for (let r = 0; r < count; r++) order.setItem(r, BigInt(this.rows + r));
+    order.flush();
+    this.appender.appendDataChunk(chunk);
+    this.rows += count;
+  }
+
+  /** Appends the rows still waiting and flushes them into the stage table (call before reading it). */
   close(): void {
     if (this.#closed) return;
+    if (this.#waitingRows > 0) this.#appendChunk(this.#waitingRows);
     this.#closed = true;
     this.appender.closeSync();
   }
