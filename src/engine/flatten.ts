@@ -60,7 +60,7 @@ export function flattenRecord(
   for (const name in preset) setValue(at, name, preset[name]);
   let rest = record;
   const pivots = plan.pivots;
-  if (pivots) for (const pivot of pivots) rest = withoutPath(rest, pivot.rule.path);
+  if (pivots) for (const pivot of pivots) if (!pivot.inShape) rest = withoutPath(rest, pivot.rule.path);
   walk(at, plan.shape, rest, [], "", skip);
   if (pivots) for (const pivot of pivots) pivotInto(at, pivot, valueAt(record, pivot.rule.path));
   rows.set(positionOf(plan, RESCUED_COLUMN), at.row, at.rescued ?? null);
@@ -89,6 +89,8 @@ function walk(at: RowAt, shape: Shape, object: Record<string, unknown>, path: re
       // A preset key column the record repeats.
       if (top && at.plan.positions.has(key) && at.rows.get(at.plan.positions.get(key)!, at.row) !== undefined) continue;
       flattenUnknown(at, [...path, key], value);
+    } else if (sub.kind === "pivoted") {
+      continue; // read by its pivot
     } else if (sub.kind === "column") {
       if (sub.position === undefined) {
         sub.target = columnOf(at.plan, sub.column!);

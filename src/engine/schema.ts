@@ -19,7 +19,8 @@ export const INDEX_COLUMN = "_index";
 
 /** How a record's fields map onto a table: a tree that mirrors the record's nesting. */
 export interface Shape {
-  kind: "object" | "column" | "split";
+  /** `pivoted`: a store-specific `{name, value}` array, left to its pivot (see `Pivot`) when the record is walked. */
+  kind: "object" | "column" | "split" | "pivoted";
   /** For objects: the shape of each known key. */
   props?: Map<string, Shape>;
   /** For columns: the column name. */
@@ -81,12 +82,28 @@ export function planStream(stream: StreamDefinition, options: PlanOptions): Tabl
   for (const key of stream.primaryKey) if (properties[key]) ordered[key] = properties[key];
   Object.assign(ordered, properties);
   plan.shape = buildObjectShape(plan, ordered, [], options);
-  if (stream.storeFields?.length) plan.pivots = stream.storeFields.map((rule) => planPivot(plan, rule, options.storeFields?.[stream.name]?.[rule.path] ?? []));
+  if (stream.storeFields?.length) {
+    plan.pivots = stream.storeFields.map((rule) => planPivot(plan, rule, options.storeFields?.[stream.name]?.[rule.path] ?? []));
+    for (const pivot of plan.pivots) pivot.inShape = markPivoted(plan.shape, pivot.rule.path.split("."));
+  }
   addColumn(plan, { name: RESCUED_COLUMN, type: "json" });
   for (const key of stream.primaryKey) {
     if (!plan.byName.has(key)) throw new Error(`registry: stream ${stream.name} has primary key ${key} that its schema lacks`);
   }
   return plan;
+}
+
+/** Marks a pivot's array in the shape (when every object on its path is in the shape): the walk then leaves it out. */
+function markPivoted(shape: Shape, path: readonly string[]): boolean {
+  const [head, ...rest] = path;
+  if (shape.kind !== "object" || !shape.props || head === undefined) return false;
+  if (rest.length === 0) {
+    if (shape.props.has(head)) return false;
+    shape.props.set(head, { kind: "pivoted" });
+    return true;
+  }
+  const next = shape.props.get(head);
+  return next !== undefined && markPivoted(next, rest);
 }
 
 /** A rule's pivot, with a string column for each name known in advance (up to the rule's column limit). */

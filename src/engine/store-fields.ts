@@ -16,6 +16,8 @@ export type StoreFieldNames = Record<string, Record<string, string[]>>;
 export interface Pivot {
   rule: StoreFieldsRule;
   columns: Map<string, string>;
+  /** True when the table's shape marks the array as pivoted (the walk skips it; no copy of the record without it is needed). */
+  inShape?: boolean;
 }
 
 /** A field name as a column name part: accents dropped, lower case, runs of other characters as `_`. */
