@@ -74,6 +74,11 @@ class Pump<T> {
     this.notify();
   }
 
+  /** What the buffered items count against the buffer. */
+  get held(): number {
+    return this.#held;
+  }
+
   /** Takes the oldest buffered item (the producer may go on). */
   take(): T | undefined {
     const item = this.items.shift();
@@ -152,24 +157,38 @@ export async function* mergeByArrival<T>(sources: Iterable<() => AsyncIterable<T
 }
 
 /**
- * Yields each source whole, in order, while up to `concurrency - 1` of the following ones
- * already read ahead into their buffers.
+ * Yields each source whole, in order, while the following ones already read ahead into their
+ * buffers: up to `concurrency` sources reading at once. A source that has read to its end no
+ * longer holds a reading place (a small stream read whole waits in its buffer while the next
+ * one reads), as long as what such sources hold in all stays under what the reading ones may
+ * (`concurrency × buffer`).
  */
 export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, options: MergeOptions): AsyncGenerator<T> {
   const pending = [...sources];
   const signal = new Signal();
   const queue: Pump<T>[] = [];
-  const start = () => {
-    while (queue.length < options.concurrency && pending.length > 0) {
+  let closed = false;
+  const start = (): void => {
+    for (;;) {
+      if (closed) return;
+      let reading = 0;
+      let waiting = 0;
+      for (const pump of queue) {
+        if (pump.done) waiting += pump.held;
+        else reading++;
+      }
+      if (pending.length === 0 || reading >= options.concurrency || waiting >= options.concurrency * options.buffer) return;
       const pump = new Pump<T>(pending.shift()!(), options.buffer, signal.notify, options.weight, options.gate);
       queue.push(pump);
-      void pump.run();
+      // Read to its end, it gives its reading place to the next source (whether or not the consumer is asking).
+      void pump.run().then(start);
     }
   };
   try {
-    start();
-    while (queue.length > 0) {
+    for (;;) {
+      start();
       const head = queue[0];
+      if (!head) break;
       if (head.items.length > 0) {
         yield head.take()!;
         continue;
@@ -177,12 +196,12 @@ export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, o
       if (head.done) {
         if (head.error) throw head.error.error;
         queue.shift();
-        start();
         continue;
       }
       await signal.wait();
     }
   } finally {
+    closed = true;
     await Promise.all(queue.map((p) => p.stop()));
   }
 }

@@ -150,10 +150,11 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
 }
 
 /**
- * Top-level streams read at once: the one being handed over and the next ones reading ahead
- * (most streams are a page or two: they are read while a large one is handed over).
+ * Top-level streams reading at once: the one being handed over and the next ones reading ahead
+ * (most streams are a page or two: they are read while a large one is handed over, and once
+ * read to their end they wait in their buffers without holding a place).
  */
-const STREAMS_AT_ONCE = 8;
+const STREAMS_AT_ONCE = 16;
 /** Batches a stream may read ahead of the consumer (each is one page with its children). */
 const PAGES_AHEAD = 3;
 /** Pages of one stream whose sub-resources may be read at once (then the list waits). */

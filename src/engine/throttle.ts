@@ -93,6 +93,18 @@ interface QuotaWindow {
   presumed: boolean;
 }
 
+/**
+ * From when a request sent is counted in the next window. `endsAfter` is the end less the
+ * shortest time any of the window's requests took to be counted (`sent + reset` is the end
+ * less that request's time), so a request sent then is counted at the end or after, opening
+ * the next window without a gap of a round trip; a quarter of the span is the margin for a
+ * request counted sooner than any before it (that would be a 429). A window presumed open has
+ * no readings: its end is only presumed, as late as it can be.
+ */
+function sendsIntoNext(window: QuotaWindow): number {
+  return window.presumed ? window.endsBy : window.endsAfter + (window.endsBy - window.endsAfter) / 4;
+}
+
 /** Shares one store's quota among the requests of a run, adapting how many are in flight. */
 export class Throttle {
   /** The window requests are counted in now (undefined before the first reading: no known quota). */
@@ -169,7 +181,7 @@ export class Throttle {
       let waitUntil = this.#pausedUntil;
       // Never more sent into the window than it has left, less the reserve for other apps: spend down to it, then
       // wait for the window to surely have ended.
-      if (this.left <= this.reserve) waitUntil = Math.max(waitUntil, this.#window!.endsBy);
+      if (this.left <= this.reserve) waitUntil = Math.max(waitUntil, sendsIntoNext(this.#window!));
       if (waitUntil <= now) break;
       const start = now;
       this.onWait?.(waitUntil - now);
@@ -196,10 +208,10 @@ export class Throttle {
     this.#pausedUntil = Math.max(this.#pausedUntil, this.now() + ms);
   }
 
-  /** The window requests sent now count in: once the known one has surely ended, a fresh one is presumed open. */
+  /** The window requests sent now count in: once they would be counted after the known one's end, a fresh one is presumed open. */
   #current(now: number): QuotaWindow | undefined {
     const window = this.#window;
-    if (!window || now < window.endsBy) return window;
+    if (!window || now < sendsIntoNext(window)) return window;
     if (!window.presumed) this.#previous = window;
     // Its end is not known until a reading of it arrives; presume the earliest, so that without readings it is presumed over again.
     this.#window = { ...window, presumed: true, left: window.quota, leftSentAt: -Infinity, endsAfter: now + window.windowMs, endsBy: now + window.windowMs };

@@ -61,6 +61,25 @@ describe("readAhead", () => {
     }
     expect(out).toEqual(["a:0", "a:1", "a:2", "a:3", "b:0", "b:1", "b:2", "c:0", "c:1", "c:2"]);
   });
+
+  it("a reader read to its end gives its reading place to the next one, while what the finished ones hold stays within concurrency × buffer", async () => {
+    const progress = new Map<string, number>();
+    const small = ["s1", "s2", "s3", "s4", "s5", "s6"];
+    const merged = readAhead([reader("a", 10, 0, progress), ...small.map((name) => reader(name, 1, 0, progress))], { concurrency: 2, buffer: 2 });
+    expect(await merged.next()).toEqual({ done: false, value: "a:0" });
+    // The consumer holds on to a's first item: a (its buffer full) and one other read at a time, yet s1, s2, s3 and s4
+    // each read to the end and wait; with 4 = 2 × 2 items waiting, s5 does not start.
+    for (let waited = 0; progress.get("s4") !== 1; waited += 5) {
+      if (waited > 5000) throw new Error("s4 never read ahead");
+      await pause(5);
+    }
+    await pause(30);
+    expect(progress.get("a")).toBe(3);
+    expect(progress.get("s5")).toBeUndefined();
+    const out = ["a:0"];
+    for await (const item of merged) out.push(item);
+    expect(out).toEqual([...Array.from({ length: 10 }, (_, i) => `a:${i}`), ...small.map((name) => `${name}:0`)]);
+  });
 });
 
 describe("inOrder", () => {
