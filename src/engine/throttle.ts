@@ -64,6 +64,9 @@ const LATENCY_SLACK_MS = 50;
 /** Weight of the newest response in a kind's smoothed latency. */
 const LATENCY_SMOOTHING = 0.25;
 
+/** The least margin for sending into the next window before its latest end (requests are held up by the client itself, by tens of ms under load). */
+const MIN_MARGIN_MS = 50;
+
 /** A request let through by `acquire`: hand it back to `release` with how it went. */
 export interface Ticket {
   /** When it was let through (sent). */
@@ -84,11 +87,9 @@ interface QuotaWindow {
   /**
    * The fewest requests left any of its readings reported (the one measured last: within a
    * window the count only falls, whatever order the answers arrive in); the quota while the
-   * window is presumed open…
+   * window is presumed open.
    */
   left: number;
-  /** …and when the request that reported it was sent (-Infinity while presumed open): requests in flight since may not be counted in it. */
-  leftSentAt: number;
   /** No reading of this window yet: presumed open because the previous one surely ended. */
   presumed: boolean;
 }
@@ -97,12 +98,14 @@ interface QuotaWindow {
  * From when a request sent is counted in the next window. `endsAfter` is the end less the
  * shortest time any of the window's requests took to be counted (`sent + reset` is the end
  * less that request's time), so a request sent then is counted at the end or after, opening
- * the next window without a gap of a round trip; a quarter of the span is the margin for a
- * request counted sooner than any before it (that would be a 429). A window presumed open has
- * no readings: its end is only presumed, as late as it can be.
+ * the next window without a gap of a round trip; a quarter of the span (at least
+ * `MIN_MARGIN_MS`, never past `endsBy`) is the margin for a request counted sooner than any
+ * before it (that would be a 429). A window presumed open has no readings: its end is only
+ * presumed, as late as it can be.
  */
 function sendsIntoNext(window: QuotaWindow): number {
-  return window.presumed ? window.endsBy : window.endsAfter + (window.endsBy - window.endsAfter) / 4;
+  if (window.presumed) return window.endsBy;
+  return Math.min(window.endsBy, window.endsAfter + Math.max((window.endsBy - window.endsAfter) / 4, MIN_MARGIN_MS));
 }
 
 /** Shares one store's quota among the requests of a run, adapting how many are in flight. */
@@ -113,8 +116,6 @@ export class Throttle {
   #previous: QuotaWindow | undefined;
   #pausedUntil = 0;
   readonly #flying = new Set<Ticket>();
-  /** The fastest answer seen: a request is counted by the store within about this time of being sent. */
-  #fastest = Infinity;
   #limit: number;
   /** Slow start: double per round trip until the first sign of a limit, then grow by one per round trip. */
   #slowStart = true;
@@ -159,18 +160,14 @@ export class Throttle {
 
   /**
    * Requests the current quota window surely still has (before the reserve): its fewest left,
-   * less each request in flight that may not be counted in that reading: any sent later than
-   * twice the fastest answer's time before the reading's own request (requests are not counted
-   * in the order they were sent; one counted twice until it answers is the safe side, one
-   * missed is a 429). Infinity while no quota is known.
+   * less every request in flight. Requests are not counted by the store in the order they are
+   * sent (the client's own queueing under load can reorder them by 100 ms and more), so any of
+   * them may be missing from that reading: one counted twice until it answers is the safe
+   * side, one missed is a 429. Infinity while no quota is known.
    */
   get left(): number {
     const window = this.#current(this.now());
-    if (!window) return Infinity;
-    const since = window.leftSentAt - 2 * this.#fastest;
-    let uncounted = 0;
-    for (const ticket of this.#flying) if (!(ticket.sentAt <= since)) uncounted++;
-    return window.left - uncounted;
+    return window ? window.left - this.#flying.size : Infinity;
   }
 
   /** Waits until a request may be sent; give the ticket to `release` with how it went afterwards. */
@@ -214,7 +211,7 @@ export class Throttle {
     if (!window || now < sendsIntoNext(window)) return window;
     if (!window.presumed) this.#previous = window;
     // Its end is not known until a reading of it arrives; presume the earliest, so that without readings it is presumed over again.
-    this.#window = { ...window, presumed: true, left: window.quota, leftSentAt: -Infinity, endsAfter: now + window.windowMs, endsBy: now + window.windowMs };
+    this.#window = { ...window, presumed: true, left: window.quota, endsAfter: now + window.windowMs, endsBy: now + window.windowMs };
     return this.#window;
   }
 
@@ -245,13 +242,13 @@ export class Throttle {
       const by = Math.min(known.endsBy, endsBy);
       if (after <= by) [known.endsAfter, known.endsBy] = [after, by];
       else [known.endsAfter, known.endsBy] = [Math.min(known.endsAfter, endsAfter), Math.max(known.endsBy, endsBy)];
-      if (left < known.left || (left === known.left && ticket.sentAt > known.leftSentAt)) [known.left, known.leftSentAt] = [left, ticket.sentAt];
+      known.left = Math.min(known.left, left);
       known.quota = quota;
       known.windowMs = windowMs;
     } else {
       // The first reading, or one of a newer window: that window is the current one now.
       this.#previous = undefined;
-      this.#window = { endsAfter, endsBy, quota, windowMs, left, leftSentAt: ticket.sentAt, presumed: false };
+      this.#window = { endsAfter, endsBy, quota, windowMs, left, presumed: false };
     }
     this.quota = quota;
     this.windowMs = windowMs;
@@ -262,7 +259,6 @@ export class Throttle {
     if (throttled) return this.#shrink(true);
     if (latencyMs === undefined) return;
     this.#latency = Number.isNaN(this.#latency) ? latencyMs : 0.8 * this.#latency + 0.2 * latencyMs;
-    this.#fastest = Math.min(this.#fastest, latencyMs);
     const key = kind ?? "";
     const seen = this.#kinds.get(key);
     const best = Math.min(seen?.best ?? Infinity, latencyMs);

@@ -189,10 +189,10 @@ describe("Throttle: rate-limit readings tied to their quota window", () => {
     for (let i = 0; i < 9; i++) fresh.push(await throttle.acquire());
     expect(throttle.left).toBe(0);
     tick(250);
-    // The new window's own readings (it opened with the first of them, 200 ms after they were sent): 1 left (the
-    // request still in flight was sent long before them: counted by now, in whichever window).
+    // The new window's own readings (it opened with the first of them, 200 ms after they were sent): 1 left,
+    // unless the request still in flight is counted in it too.
     for (let i = 0; i < 9; i++) throttle.release(fresh[i]!, { reading: reading(9 - i, end + 1_200, end + 200), latencyMs: 250 });
-    expect(throttle.left).toBe(1);
+    expect(throttle.left).toBe(0);
     // Now the late answer, measured 5 ms before the old window ended (0 left): it was not in the new window, and it
     // must not restart the count 5 ms from now, nor say the new window is spent.
     tick(50);
@@ -222,8 +222,9 @@ describe("Throttle: rate-limit readings tied to their quota window", () => {
   it("latency-bound (150 per 3 s): no 429 with many requests in flight across window ends, every window but the first and last nearly spent", async () => {
     const { throttled, windows, peak } = await simulate(MIXED, { quota: 150, windowMs: 3_000, measureMs: 200, perRowMs: 4 }, 32);
     expect(throttled).toBe(0);
-    // Requests sent together cannot be told apart: those in flight with the reading's own are counted twice until they answer.
-    expect(windows.slice(1, -1).every((n) => n >= 0.95 * 150 && n <= 150)).toBe(true);
+    // Any request in flight may be missing from the latest reading, so each counts until it answers: a window whose
+    // last requests are long pages leaves some of its quota unspent, never more than 10%.
+    expect(windows.slice(1, -1).every((n) => n >= 0.9 * 150 && n <= 150)).toBe(true);
     expect(windows.length).toBeLessThanOrEqual(Math.ceil(MIXED.length / 150) + 1);
     expect(peak).toBeGreaterThanOrEqual(10);
   });
