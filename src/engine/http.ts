@@ -263,6 +263,7 @@ async function bodyText(response: Dispatcher.ResponseData): Promise<string> {
   const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
   if (encoding === "" || encoding === "identity") return await response.body.text();
   const bytes = Buffer.from(await response.body.arrayBuffer());
+  if (bytes.length === 0) return ""; // nothing to decompress (e.g. a 204 that names an encoding)
   if (encoding === "gzip" || encoding === "x-gzip") return gunzipSync(bytes).toString("utf8");
   if (encoding === "deflate") return inflateSync(bytes).toString("utf8");
   throw new Error(`unsupported content-encoding ${encoding}`);

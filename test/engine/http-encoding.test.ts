@@ -18,6 +18,11 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     accepted.push(String(req.headers["accept-encoding"]));
     const json = Buffer.from(JSON.stringify(BODY));
+    if (req.url!.includes("/empty")) {
+      res.writeHead(204, { "content-encoding": "gzip" });
+      res.end();
+      return;
+    }
     const encoding = req.url!.includes("/gzip") ? "gzip" : req.url!.includes("/deflate") ? "deflate" : undefined;
     const body = encoding === "gzip" ? gzipSync(json) : encoding === "deflate" ? deflateSync(json) : json;
     res.writeHead(200, { "content-type": "application/json", ...(encoding && { "content-encoding": encoding }) });
@@ -34,6 +39,11 @@ describe("compressed answers", () => {
     const response = await client.get("v2", encoding);
     expect(response.status).toBe(200);
     expect(response.body).toEqual(BODY);
+  });
+
+  it("reads a 204 that names an encoding but has no body as no body", async () => {
+    const response = await client.get("v2", "empty");
+    expect(response).toMatchObject({ status: 204, body: null });
   });
 
   it("asks for gzip or deflate", () => {
