@@ -57,7 +57,7 @@ export interface Outcome {
 }
 
 /** Requests in flight a run starts with, before it has seen how the store answers. */
-const INITIAL_CONCURRENCY = 2;
+const INITIAL_CONCURRENCY = 8;
 /** A kind's smoothed latency above this multiple of its best (plus `LATENCY_SLACK_MS`) means the store is straining. */
 const LATENCY_TOLERANCE = 2;
 const LATENCY_SLACK_MS = 50;

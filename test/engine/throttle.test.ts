@@ -19,12 +19,13 @@ function setup(max: number, reserve = 0) {
 const plenty = (left = 10_000): RateLimitReading => ({ quota: 10_000, left, windowMs: 30_000, resetMs: 20_000 });
 
 describe("Throttle", () => {
-  it("starts at 2 in flight and grows while the limit binds, the quota lasts and the latency holds, up to max_concurrency", async () => {
-    const { throttle, request } = setup(5);
-    expect(throttle.concurrency).toBe(2);
+  it("starts at 8 in flight (or max_concurrency) and grows while the limit binds, the quota lasts and the latency holds, up to max_concurrency", async () => {
+    expect(setup(5).throttle.concurrency).toBe(5);
+    const { throttle, request } = setup(12);
+    expect(throttle.concurrency).toBe(8);
     // Keep the limit busy: requests overlap, so each completion finds the limit binding.
     for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: throttle.concurrency }, () => request(100, plenty())));
-    expect(throttle.concurrency).toBe(5);
+    expect(throttle.concurrency).toBe(12);
   });
 
   it("halves on a 429", async () => {
