@@ -65,6 +65,24 @@ describe("merge", () => {
     expect(await count(file, "orders", "status = 'Shipped' AND id BETWEEN 1 AND 100")).toBe(100);
   });
 
+  it("a merge over archived versions an append-mode load kept writes the key once, with the first archive time", async () => {
+    const file = tmp.file("append-then-merge.duckdb");
+    const tables = [{ ...ordersTable(), archived: "is_deleted" }];
+    const archived = (version: number) => {
+      const o = order(5, version, 0);
+      o.order.is_deleted = true;
+      return o;
+    };
+    const appendOrders = { writeModes: { orders: "append" as const } };
+    await loadEvents(source([archived(0)], { tables, children: false }), { path: file, ...appendOrders });
+    await loadEvents(source([archived(1)], { tables, children: false }), { path: file, ...appendOrders });
+    const [first] = await query(file, "SELECT min(_deleted_at)::VARCHAR AS at, count(*)::INT AS n FROM bigcommerce.orders WHERE _deleted_at IS NOT NULL");
+    expect(first!.n).toBe(2);
+    const merged = await loadEvents(source([archived(2)], { tables, children: false }), { path: file });
+    expect(merged.tables.orders).toMatchObject({ rows: 1, skipped: 0 });
+    expect(await query(file, "SELECT _deleted_at::VARCHAR AS at, count(*) OVER ()::INT AS n FROM bigcommerce.orders")).toEqual([{ at: first!.at, n: 1 }]);
+  });
+
   it("does not cascade into a child table that has a cursor of its own (it brings only new rows)", async () => {
     const file = tmp.file("incremental-child.duckdb");
     const child = { ...orderProductsTable(), cursor: "quantity" };

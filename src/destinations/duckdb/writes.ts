@@ -89,19 +89,19 @@ export async function upsertLatest(connection: DuckDBConnection, target: WriteTa
   const staged = `EXISTS (SELECT 1 FROM ${ident(target.stage)} AS s WHERE ${matches("s", "t", key)})`;
   let from: string | undefined;
   if (target.archived) {
+    // One row per key (the first archive time), even where an append-mode load stored several versions of it.
     await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${ident(KEPT)} AS SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, t.${ident(DELETED_AT)}
-       FROM ${target.table} AS t WHERE t.${ident(DELETED_AT)} IS NOT NULL AND ${staged}`,
+      `CREATE OR REPLACE TEMP TABLE ${ident(KEPT)} AS SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, min(t.${ident(DELETED_AT)}) AS ${ident(DELETED_AT)}
+       FROM ${target.table} AS t WHERE t.${ident(DELETED_AT)} IS NOT NULL AND ${staged} GROUP BY ALL`,
     );
     from = `${ident(target.stage)} AS s LEFT JOIN ${ident(KEPT)} AS k ON ${matches("s", "k", key)}`;
   }
-  try {
-    const replaced = await changed(connection, `DELETE FROM ${target.table} AS t WHERE ${staged}`);
-    const written = await changed(connection, insertSql(target, stamp, await latest(connection, target, key), from));
-    return { replaced, written };
-  } finally {
-    if (from) await connection.run(`DROP TABLE IF EXISTS temp.main.${ident(KEPT)}`);
-  }
+  const replaced = await changed(connection, `DELETE FROM ${target.table} AS t WHERE ${staged}`);
+  const written = await changed(connection, insertSql(target, stamp, await latest(connection, target, key), from));
+  // Not in a `finally`: after a failed statement the batch's transaction is aborted, a DROP would throw and hide
+  // the error; the rollback discards the temporary table anyway.
+  if (from) await connection.run(`DROP TABLE IF EXISTS temp.main.${ident(KEPT)}`);
+  return { replaced, written };
 }
 
 /**
