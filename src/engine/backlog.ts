@@ -28,11 +28,6 @@ export class Backlog implements Gate {
    */
   constructor(readonly limit: number, readonly pageSize: number, readonly weigh: (piece: unknown) => number) {}
 
-  /** Records read and not yet taken by the consumer. */
-  get held(): number {
-    return this.#held;
-  }
-
   /** The most records held at once (a debug counter, reported by `stream-end`). */
   get peak(): number {
     return this.#peak;

@@ -48,8 +48,8 @@ export interface PartitionRequest {
 /**
  * The windows to read a stream in, oldest first, contiguous, the last one open-ended (or ending
  * at `until`). One window (the whole range) when the stream cannot be cut or is small; the
- * total comes from the count endpoint under the same filters (one request), the oldest record
- * from a one-record page (a second, only when the stream is cut).
+ * total is the caller's (a v3 list's first page) or comes from the count endpoint under the same
+ * filters (one request); the records at the cuts come from one-record pages (only when it is cut).
  */
 export async function planWindows(client: ApiClient, request: PartitionRequest): Promise<CursorWindow[]> {
   return alignTo(await cutWindows(client, request), request.finished ?? []);
@@ -63,6 +63,12 @@ function alignTo(windows: CursorWindow[], finished: [string, string][]): CursorW
   for (const [from, to] of finished) for (const edge of [Date.parse(from), Date.parse(to)]) if (edge > start) cuts.add(edge);
   const bounds = [windows[0].from, ...[...cuts].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString())];
   return bounds.map((from, i) => (i + 1 < bounds.length ? { from, to: bounds[i + 1] } : { from }));
+}
+
+/** A v3 list answer's `meta.pagination.total` (undefined when it has none). */
+export function listTotal(body: unknown): number | undefined {
+  const total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
+  return Number.isFinite(total) ? total : undefined;
 }
 
 async function cutWindows(client: ApiClient, request: PartitionRequest): Promise<CursorWindow[]> {
@@ -84,8 +90,7 @@ async function cutWindows(client: ApiClient, request: PartitionRequest): Promise
     const { body } = await client.get(stream.api, cursor.countPath, filters);
     total = Number((body as { count?: unknown } | null)?.count);
   } else {
-    const { body } = await recordAt(1);
-    total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
+    total = listTotal((await recordAt(1)).body) ?? NaN;
   }
   const pageSize = request.list.pageSize;
   if (!Number.isFinite(total) || total < pageSize * MIN_PAGES) return whole;

@@ -18,7 +18,7 @@ import { collect, fillPath, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
-import { canCutWindows, inWindow, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
+import { canCutWindows, inWindow, listTotal, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
 import { childrenOf, findStream, isRoot, listRequest } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
@@ -898,12 +898,6 @@ async function* continued<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>):
   if (first.done) return;
   yield first.value;
   yield* rest;
-}
-
-/** A v3 list answer's `meta.pagination.total` (undefined when it has none). */
-function listTotal(body: unknown): number | undefined {
-  const total = Number((body as { meta?: { pagination?: { total?: unknown } } } | null)?.meta?.pagination?.total);
-  return Number.isFinite(total) ? total : undefined;
 }
 
 /** The records a piece read holds: a list page, or a window's page (none for a window's end). */
