@@ -178,7 +178,17 @@ export async function* readAhead<T>(sources: Iterable<() => AsyncIterable<T>>, o
         else reading++;
       }
       if (pending.length === 0 || reading >= options.concurrency || waiting >= options.concurrency * options.buffer) return;
-      const pump = new Pump<T>(pending.shift()!(), options.buffer, signal.notify, options.weight, options.gate);
+      // A factory that throws fails its source in turn, as a read would (never a source quietly missing).
+      const factory = pending.shift()!;
+      let source: AsyncIterable<T>;
+      try {
+        source = factory();
+      } catch (error) {
+        source = (async function* () {
+          throw error;
+        })();
+      }
+      const pump = new Pump<T>(source, options.buffer, signal.notify, options.weight, options.gate);
       queue.push(pump);
       // Read to its end, it gives its reading place to the next source (whether or not the consumer is asking).
       void pump.run().then(start);
