@@ -5,7 +5,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
-import { gunzipSync, inflateSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip, inflate } from "node:zlib";
 import { Agent, type Dispatcher, request } from "undici";
 import { RuntimeFailure } from "../errors.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
@@ -258,14 +259,18 @@ function webHeaders(raw: Dispatcher.ResponseData["headers"]): Headers {
   return headers;
 }
 
+/** zlib on its thread pool: a large page is not decompressed on the event loop other answers and timers wait on. */
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
 /** The body as text, decompressed when the server compressed it (we ask for gzip or deflate). */
 async function bodyText(response: Dispatcher.ResponseData): Promise<string> {
   const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
   if (encoding === "" || encoding === "identity") return await response.body.text();
   const bytes = Buffer.from(await response.body.arrayBuffer());
   if (bytes.length === 0) return ""; // nothing to decompress (e.g. a 204 that names an encoding)
-  if (encoding === "gzip" || encoding === "x-gzip") return gunzipSync(bytes).toString("utf8");
-  if (encoding === "deflate") return inflateSync(bytes).toString("utf8");
+  if (encoding === "gzip" || encoding === "x-gzip") return (await gunzipAsync(bytes)).toString("utf8");
+  if (encoding === "deflate") return (await inflateAsync(bytes)).toString("utf8");
   throw new Error(`unsupported content-encoding ${encoding}`);
 }
 
