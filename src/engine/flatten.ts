@@ -139,11 +139,14 @@ function pivotInto(at: RowAt, pivot: Pivot, value: unknown): void {
 
 /** Rows of a split child table, one per array element, keyed by the parent row's key and `_index`. */
 function splitArray(child: TablePlan, parent: RowAt, items: unknown[]): void {
-  const keys = child.table.parent!.keys;
+  // The parent row's key values, the same for every element: read once.
+  const parentKeys = Object.entries(child.table.parent!.keys).map(([childColumn, parentColumn]) =>
+    [childColumn, parent.rows.get(positionOf(parent.plan, parentColumn), parent.row)] as const
+  );
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     const preset: Row = { [INDEX_COLUMN]: index };
-    for (const childColumn in keys) preset[childColumn] = parent.rows.get(positionOf(parent.plan, keys[childColumn]!), parent.row);
+    for (const [childColumn, value] of parentKeys) preset[childColumn] = value;
     const record = isPlainObject(item) ? item : { value: item };
     flattenRecord(child, record, parent.sink, preset);
   }
