@@ -12,17 +12,18 @@
  * within noise; chunks win on needing no temp files (same under Deno) and on exact values
  * (decimals scaled from their text, microsecond timestamps). Memory: one chunk of converted
  * values at a time on top of the page itself.
+ *
+ * The chunk (one per stage, reset between appends) is filled by column writers (`vectors.ts`)
+ * straight into DuckDB's vector layouts: no DuckDB value object, bigint or N-API call per value.
  */
-import { type DuckDBAppender, DuckDBDataChunk, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
+import { type DuckDBAppender, DuckDBDataChunk, type DuckDBConnection } from "@duckdb/node-api";
 import type { TableRows } from "../../engine/table-rows.ts";
 import type { ColumnType } from "../../engine/types.ts";
 import { RuntimeFailure } from "../../errors.ts";
 import { ident } from "./sql.ts";
 import { RESCUED } from "./tables.ts";
-import { type Converter, converterFor, ValueError } from "./values.ts";
-
-/** Rows per appended chunk (DuckDB's vector size). */
-const CHUNK_ROWS = 2048;
+import { integerValue, ValueError } from "./values.ts";
+import { CHUNK_ROWS, type ColumnWriter, IntegerWriter, writerFor } from "./vectors.ts";
 
 /** Rows of one appended page not yet in a chunk: each stage column's values (by row), from row `from` on. */
 interface Piece {
@@ -49,14 +50,18 @@ export class Stage {
   readonly #waiting: Piece[] = [];
   #waitingRows = 0;
   #closed = false;
+  /** The row order's writer. */
+  readonly #order = new IntegerWriter(integerValue, 64);
+  /** Whether the chunk holds appended rows (reset before it is filled again). */
+  #used = false;
 
   private constructor(
     private readonly connection: DuckDBConnection,
     readonly name: string,
     private readonly table: string,
     private readonly appender: DuckDBAppender,
-    private readonly types: DuckDBType[],
-    private readonly converters: Converter[],
+    private readonly chunk: DuckDBDataChunk,
+    private readonly writers: ColumnWriter[],
     columns: readonly [string, ColumnType][],
   ) {
     this.#names = columns.map(([column]) => column);
@@ -69,8 +74,8 @@ export class Stage {
     await connection.run(`CREATE TEMP TABLE ${ident(name)} AS SELECT ${selected}, 0::BIGINT AS ${ident(ORDER_COLUMN)} FROM ${source} LIMIT 0`);
     const appender = await connection.createAppender(name, "main", "temp");
     const types = [...columns.map((_, i) => appender.columnType(i)), appender.columnType(columns.length)];
-    const converters = columns.map(([, type], i) => converterFor(type, types[i]!));
-    return new Stage(connection, name, table, appender, types, converters, columns);
+    const writers = columns.map(([, type], i) => writerFor(type, types[i]!));
+    return new Stage(connection, name, table, appender, DuckDBDataChunk.create(types), writers, columns);
   }
 
   /**
@@ -107,28 +112,29 @@ export class Stage {
       left -= take;
     }
     this.#waitingRows -= count;
-    const chunk = DuckDBDataChunk.create(this.types, count);
+    const chunk = this.chunk;
+    if (this.#used) chunk.reset();
+    chunk.rowCount = count;
     for (let c = 0; c < names.length; c++) {
-      const vector = chunk.getColumnVector(c);
-      const convert = this.converters[c]!;
+      const writer = this.writers[c]!;
       let r = 0;
-      try {
-        for (const part of parts) {
-          const source = part.sources[c];
-          const end = r + part.count;
-          if (source === undefined) for (; r < end; r++) vector.setItem(r, null);
-          else for (let i = part.from; r < end; r++, i++) vector.setItem(r, convert(source[i]));
+      for (const part of parts) {
+        const source = part.sources[c];
+        try {
+          writer.write(source, part.from, part.count, r);
+        } catch (error) {
+          if (!(error instanceof ValueError) || !source) throw error;
+          const row = r + writer.failedAt(source, part.from, part.count);
+          throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + row + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
         }
-      } catch (error) {
-        if (!(error instanceof ValueError)) throw error;
-        throw new RuntimeFailure(`DuckDB: table ${this.table}, row ${this.rows + r + 1} of the batch, column ${names[c]}: ${error.message}`, { cause: error });
+        r += part.count;
       }
-      vector.flush();
+      writer.flush(chunk, c, count);
     }
-    const order = chunk.getColumnVector(names.length);
-    for (let r = 0; r < count; r++) order.setItem(r, BigInt(this.rows + r));
-    order.flush();
+    this.#order.sequence(this.rows, count);
+    this.#order.flush(chunk, names.length, count);
     this.appender.appendDataChunk(chunk);
+    this.#used = true;
     this.rows += count;
   }
 

@@ -1,8 +1,10 @@
 /**
- * Engine values → DuckDB values for the appender. Conversions are exact: decimals are
- * scaled as bigints from their text (never rounded), timestamps keep microseconds, dates are day numbers.
- * A value the stored column cannot hold (e.g. a decimal beyond DECIMAL(18,4)) throws a
- * `ValueError` naming the problem; the batch's transaction then rolls back.
+ * Engine values → DuckDB values. Conversions are exact: decimals are scaled integers of their
+ * text (never rounded), timestamps keep microseconds, dates are day numbers. The `…Value`
+ * functions give plain numbers where a double holds the value exactly (below 2^53) and bigints
+ * beyond, for the vector writers (`vectors.ts`); `converterFor` gives @duckdb/node-api values
+ * for the columns those do not write. A value the stored column cannot hold (e.g. a decimal
+ * beyond DECIMAL(18,4)) throws a `ValueError` naming the problem; the batch's transaction then rolls back.
  */
 import {
   DuckDBDateValue,
@@ -13,7 +15,7 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from "@duckdb/node-api";
-import { DECIMAL_DIGITS, decimalText, isDecimalText } from "../../engine/columns.ts";
+import { DECIMAL_DIGITS, decimalText } from "../../engine/columns.ts";
 import type { ColumnType } from "../../engine/types.ts";
 
 /** A value that cannot be stored in its column. */
@@ -48,12 +50,12 @@ export function converterFor(type: ColumnType, duck: DuckDBType): Converter {
 }
 
 const SCALARS: Record<Exclude<ColumnType, object>, (value: unknown) => DuckDBValue> = {
-  integer: toBigInt,
+  integer: (value) => BigInt(integerValue(value)),
   number: toDouble,
   decimal: (value) => toDecimal(value, DECIMAL_DIGITS.decimal.precision, DECIMAL_DIGITS.decimal.scale),
   rate: (value) => toDecimal(value, DECIMAL_DIGITS.rate.precision, DECIMAL_DIGITS.rate.scale),
-  boolean: (value) => (typeof value === "boolean" ? value : fail(`expected a boolean, got ${describe(value)}`)),
-  timestamp: (value) => new DuckDBTimestampTZValue(timestampMicros(value)),
+  boolean: toBoolean,
+  timestamp: (value) => new DuckDBTimestampTZValue(BigInt(timestampMicros(value))),
   date: (value) => new DuckDBDateValue(dateDays(value)),
   string: toText,
   json: toJsonText,
@@ -79,8 +81,9 @@ function safeJson(value: unknown): string {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-function toBigInt(value: unknown): bigint {
-  if (Number.isSafeInteger(value)) return BigInt(value as number);
+/** An integer in BIGINT's range: a number when it is a safe integer, else a bigint. */
+export function integerValue(value: unknown): number | bigint {
+  if (Number.isSafeInteger(value)) return value as number;
   let n: bigint;
   if (typeof value === "bigint") n = value;
   else if (typeof value === "number" && Number.isInteger(value)) n = BigInt(value);
@@ -90,7 +93,13 @@ function toBigInt(value: unknown): bigint {
   return n;
 }
 
-function toDouble(value: unknown): number {
+/** A BOOLEAN's value. */
+export function toBoolean(value: unknown): boolean {
+  return typeof value === "boolean" ? value : fail(`expected a boolean, got ${describe(value)}`);
+}
+
+/** A DOUBLE's value. */
+export function toDouble(value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
@@ -99,46 +108,81 @@ function toDouble(value: unknown): number {
 
 /** A decimal's exact value in a DECIMAL(width, scale) column; fails when it needs more digits. */
 export function toDecimal(value: unknown, width: number, scale: number): DuckDBDecimalValue {
-  // The engine's coerced text ("12.5000") is the common case: scaled without a second parse.
-  if (typeof value === "string" && isDecimalText(value, width, scale)) return new DuckDBDecimalValue(scaledDecimal(value, scale), width, scale);
+  return new DuckDBDecimalValue(BigInt(decimalValue(value, width, scale)), width, scale);
+}
+
+/**
+ * A decimal's scaled integer in a DECIMAL(width, scale) column (`"-12.5000"` at scale 4 →
+ * -125000): a number when it has at most 15 digits (exact as a double), else a bigint. Fails
+ * when the value needs more digits than the column has.
+ */
+export function decimalValue(value: unknown, width: number, scale: number): number | bigint {
+  // The engine's coerced text ("12.5000") is the common case: checked and scaled in one pass.
+  if (typeof value === "string") {
+    const scaled = scaledText(value, width, scale);
+    if (scaled === scaled) return scaled; // not NaN
+  }
   const text = decimalText(typeof value === "bigint" ? String(value) : value, width, scale);
   if (text === undefined) fail(`decimal ${typeof value === "string" ? value.trim() : describe(value)} does not fit DECIMAL(${width},${scale})`);
-  const scaled = scaledDecimal(text, scale);
-  return new DuckDBDecimalValue(scaled, width, scale);
+  return scaledDecimal(text, scale);
 }
 
 /** Digits a double holds exactly (below 2^53). */
 const EXACT_DIGITS = 15;
 
 /**
- * The scaled integer of text in `decimalText`'s form (`"-12.5000"` → -125000n): summed as a
+ * The scaled integer of `text` when it is `decimalText`'s form (an optional "-", whole digits
+ * that fit, ".", exactly `scale` digits) with at most 15 digits; NaN for anything else.
+ */
+function scaledText(text: string, width: number, scale: number): number {
+  const length = text.length;
+  const point = length - scale - 1;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  if (point <= start || point - start > width - scale || length - start - 1 > EXACT_DIGITS || text.charCodeAt(point) !== 46) return NaN;
+  let n = 0;
+  for (let i = start; i < length; i++) {
+    if (i === point) continue;
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    n = n * 10 + digit;
+  }
+  return start === 1 ? -n : n;
+}
+
+/**
+ * The scaled integer of text in `decimalText`'s form (`"-12.5000"` → -125000): summed as a
  * double while that is exact, as a bigint from the digits beyond that.
  */
-function scaledDecimal(text: string, scale: number): bigint {
+function scaledDecimal(text: string, scale: number): number | bigint {
   const point = text.length - scale - 1;
   const negative = text.charCodeAt(0) === 45;
   if (text.length - 1 - (negative ? 1 : 0) > EXACT_DIGITS) return BigInt(text.slice(0, point) + text.slice(point + 1));
   let n = 0;
   for (let i = negative ? 1 : 0; i < text.length; i++) if (i !== point) n = n * 10 + (text.charCodeAt(i) - 48);
-  return BigInt(negative ? -n : n);
+  return negative ? -n : n;
 }
 
 const FRACTION = /T[^.]*\.(\d+)/;
 
-/** Microseconds since the epoch of an ISO 8601 timestamp (or a Date). */
-export function timestampMicros(value: unknown): bigint {
+/** Microseconds since the epoch of an ISO 8601 timestamp (or a Date): a number when it is a safe integer, else a bigint. */
+export function timestampMicros(value: unknown): number | bigint {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) fail("invalid Date");
-    return BigInt(value.getTime()) * 1000n;
+    return micros(value.getTime(), 0);
   }
   if (typeof value !== "string") return fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) fail(`expected an ISO 8601 timestamp, got ${describe(value)}`);
   // The engine's form (`toISOString`: milliseconds, then Z) has no digits past the milliseconds.
-  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(19) === 46) return BigInt(ms * 1000);
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(19) === 46) return micros(ms, 0);
   // Date.parse keeps milliseconds; digits 4–6 of the fraction are the remaining microseconds.
-  const extra = Number((FRACTION.exec(value)?.[1] ?? "").slice(3, 6).padEnd(3, "0"));
-  return BigInt(ms) * 1000n + BigInt(extra);
+  return micros(ms, Number((FRACTION.exec(value)?.[1] ?? "").slice(3, 6).padEnd(3, "0")));
+}
+
+/** `ms` milliseconds and `extra` microseconds, in microseconds. */
+function micros(ms: number, extra: number): number | bigint {
+  const us = ms * 1000 + extra;
+  return Number.isSafeInteger(us) ? us : BigInt(ms) * 1000n + BigInt(extra);
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})/;
@@ -151,7 +195,8 @@ export function dateDays(value: unknown): number {
   return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / 86_400_000;
 }
 
-function toText(value: unknown): string {
+/** A VARCHAR's text: strings as they are, other scalars as text, anything else as JSON. */
+export function toText(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value instanceof Date) return value.toISOString();
