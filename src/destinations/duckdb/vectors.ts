@@ -18,6 +18,14 @@
  *
  * The layouts are DuckDB's in memory on little-endian machines (every platform DuckDB ships
  * for); elsewhere every column takes the node-api path.
+ *
+ * Measured on the stage calls of a 20 000-order load (141 242 rows in 12 stage tables, up to 88
+ * columns; Node 20, one cold pass as in a load, median of 5): node-api vectors (`setItem` of
+ * DuckDB value objects and bigints, a string assignment per string) 1 375 ms of CPU to append
+ * and 453 ms to close the appenders; these writers 452 ms and 331 ms, with the same rows stored.
+ * Flushing the appender every chunk or every 4 chunks instead of at close cost more (600 and
+ * 515 ms against 425 ms warm): DuckDB's own table append (string statistics, string storage)
+ * is most of what is left.
  */
 import { type DuckDBDataChunk, type DuckDBType, DuckDBTypeId, type DuckDBValue } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
