@@ -7,7 +7,7 @@
  */
 import { decideColumnType } from "./column-rules.ts";
 import { coerce, DOES_NOT_FIT } from "./columns.ts";
-import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, type TablePlan } from "./schema.ts";
+import { addColumn, INDEX_COLUMN, RESCUED_COLUMN, SEPARATOR, type Shape, SKIPPED, type TablePlan } from "./schema.ts";
 import { DEFAULT_MAX_STORE_COLUMNS, groupByName, type Pivot, pivotText, rescuedKey, storeFieldColumn, withoutPath } from "./store-fields.ts";
 import { valueAt } from "./paths.ts";
 import { TableRows } from "./table-rows.ts";
@@ -61,9 +61,9 @@ export function flattenRecord(
   let rest = record;
   const pivots = plan.pivots;
   if (pivots) for (const pivot of pivots) if (!pivot.inShape) rest = withoutPath(rest, pivot.rule.path);
-  walk(at, plan.shape, rest, [], "", skip);
+  walk(at, plan.shape, rest, "", skip);
   if (pivots) for (const pivot of pivots) pivotInto(at, pivot, valueAt(record, pivot.rule.path));
-  rows.set(positionOf(plan, RESCUED_COLUMN), at.row, at.rescued ?? null);
+  rows.set(plan.rescuedPosition ??= positionOf(plan, RESCUED_COLUMN), at.row, at.rescued ?? null);
   if (at.rescued) sink.rescued++;
   rows.length = at.row + 1;
 }
@@ -73,24 +73,35 @@ function keep(at: RowAt, name: string, value: unknown): void {
 }
 
 /**
- * The record's fields into the row. `path` holds the keys leading to `object` (none at the
- * top) and `prefix` their flat name (`""` at the top, else ending in `_`).
+ * The record's fields into the row. `prefix` is the flat name of the keys leading to `object`
+ * (`""` at the top, else ending in `_`); `skip` names top-level keys to leave out.
  */
-function walk(at: RowAt, shape: Shape, object: Record<string, unknown>, path: readonly string[], prefix: string, skip?: ReadonlySet<string>): void {
+function walk(at: RowAt, shape: Shape, object: Record<string, unknown>, prefix: string, skip?: ReadonlySet<string>): void {
   const props = shape.props;
   const top = prefix === "";
+  let seen = shape.seen;
+  if (seen === undefined || seen.skip !== skip) seen = shape.seen = { keys: [], subs: [], skip };
+  const { keys, subs } = seen;
+  let i = 0;
   // `for in` with `object[key]` read first is V8's fast path (the key's slot from the enum cache); records are
   // parsed JSON, which has no inherited enumerable keys.
   for (const key in object) {
     const value = object[key];
-    if (top && skip?.has(key)) continue;
-    const sub = props?.get(key);
+    let sub: Shape | typeof SKIPPED | undefined;
+    // The key the last object had here (interned strings: an identity check), else a lookup remembered for the next.
+    if (keys[i] === key) sub = subs[i];
+    else {
+      sub = top && skip?.has(key) ? SKIPPED : props?.get(key);
+      keys[i] = key;
+      subs[i] = sub;
+    }
+    i++;
     if (sub === undefined) {
       // A preset key column the record repeats.
       if (top && at.plan.positions.has(key) && at.rows.get(at.plan.positions.get(key)!, at.row) !== undefined) continue;
-      flattenUnknown(at, [...path, key], value);
-    } else if (sub.kind === "pivoted") {
-      continue; // read by its pivot
+      flattenUnknown(at, prefix + key, key, value);
+    } else if (sub === SKIPPED || sub.kind === "pivoted") {
+      continue; // left out, or read by its pivot
     } else if (sub.kind === "column") {
       if (sub.position === undefined) {
         sub.target = columnOf(at.plan, sub.column!);
@@ -98,7 +109,7 @@ function walk(at: RowAt, shape: Shape, object: Record<string, unknown>, path: re
       }
       setColumn(at, sub.target!, sub.position, value);
     } else if (sub.kind === "object") {
-      if (isPlainObject(value)) walk(at, sub, value, [...path, key], prefix + key + SEPARATOR);
+      if (isPlainObject(value)) walk(at, sub, value, prefix + key + SEPARATOR);
       else if (value !== null && value !== undefined) keep(at, prefix + key, value);
     } else if (Array.isArray(value)) {
       splitArray(sub.child!, at, value);
@@ -153,19 +164,18 @@ function splitArray(child: TablePlan, parent: RowAt, items: unknown[]): void {
 }
 
 /**
- * A field the schema does not know: objects flatten, everything else goes to a column
- * typed by the override rules (JSON when no rule names it), created on its first value.
+ * A field the schema does not know (`name` its flat name, `key` its own): objects flatten, everything
+ * else goes to a column typed by the override rules (JSON when no rule names it), created on its first value.
  */
-function flattenUnknown(at: RowAt, path: string[], value: unknown): void {
+function flattenUnknown(at: RowAt, name: string, key: string, value: unknown): void {
   if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) flattenUnknown(at, [...path, k], v);
+    for (const [k, v] of Object.entries(value)) flattenUnknown(at, name + SEPARATOR + k, k, v);
     return;
   }
-  const name = path.join(SEPARATOR);
   const plan = at.plan;
   if (!plan.byName.has(name)) {
     if (value === null || value === undefined) return; // no column for a field never seen with a value
-    addColumn(plan, { name, type: decideColumnType({ table: plan.table.name, column: name, key: path[path.length - 1] }, undefined) });
+    addColumn(plan, { name, type: decideColumnType({ table: plan.table.name, column: name, key }, undefined) });
     at.sink.evolved.add(plan);
   }
   setValue(at, name, value);

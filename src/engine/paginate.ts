@@ -12,6 +12,7 @@
  * without its key, is an error.
  */
 import { RuntimeFailure } from "../errors.ts";
+import { timestampMs } from "./columns.ts";
 import { type ApiClient, NotFoundError } from "./http.ts";
 import { keyOf } from "./keys.ts";
 import type { PaginationStyle } from "./types.ts";
@@ -323,11 +324,11 @@ async function* seekPages(reader: ListReader, seek: NonNullable<ListRequest["see
   let seenAtFrom = new Set<string>();
   let yielded = 0;
   const keyOfItem = keyOf(seek.key);
-  const instant = (item: Item) => Date.parse(String(item[seek.field]));
+  const instant = (item: Item) => timestampMs(String(item[seek.field]));
   for (let first = true;; first = false) {
     const fetched = await reader.fetch({ ...bounds(from), page });
     const { items } = fetched;
-    if (items.some((item, i) => i > 0 && instant(item) < instant(items[i - 1]))) return false;
+    if (!instantsInOrder(items, instant)) return false;
     if (first) reader.noteTotal(fetched, true);
     const fresh = items.filter((item) => !seenAtFrom.has(keyOfItem(item)));
     // A later page at the same lower bound that brings nothing new: the API ignored `page`.
@@ -353,5 +354,16 @@ async function* seekPages(reader: ListReader, seek: NonNullable<ListRequest["see
   // Rows at a lower bound are read again by the next page (and skipped): count each once.
   reader.rows = yielded;
   await reader.checkTotal(() => reader.totalFor(bounds(seek.from)));
+  return true;
+}
+
+/** True when no item's instant is before the one before it (each instant read once). */
+function instantsInOrder(items: readonly Item[], instant: (item: Item) => number): boolean {
+  let before = NaN;
+  for (let i = 0; i < items.length; i++) {
+    const at = instant(items[i]!);
+    if (at < before) return false;
+    before = at;
+  }
   return true;
 }

@@ -11,6 +11,7 @@
  * records at or past `to` are left to the next window, so the windows overlap by a second on
  * the wire and not at all in what they yield.
  */
+import { timestampMs } from "./columns.ts";
 import type { ApiClient } from "./http.ts";
 import type { CursorWindow } from "./ledger.ts";
 import { filterTimestamp, type ListRequest } from "./paginate.ts";
@@ -136,7 +137,7 @@ export function upperBound(to: string): string {
  * filter sees the previous window's last second).
  */
 export function inWindow(window: CursorWindow, cursorValue: unknown, checkFrom = false): boolean {
-  const ms = typeof cursorValue === "string" ? Date.parse(cursorValue) : NaN;
+  const ms = typeof cursorValue === "string" ? timestampMs(cursorValue) : NaN;
   // A record without a readable cursor is kept (the destination keys it; the completeness checks see it).
   if (Number.isNaN(ms)) return true;
   if (checkFrom && ms < Date.parse(window.from)) return false;

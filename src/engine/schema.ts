@@ -31,7 +31,17 @@ export interface Shape {
   position?: number;
   /** For splits: the child table's plan. */
   child?: TablePlan;
+  /**
+   * For objects, filled while flattening: the keys of the last object walked, in its order, and
+   * what each led to (its shape, `SKIPPED` or undefined for a field the shape lacks). Records
+   * of one list share their key order, so the walk finds a key's shape by its position and
+   * an identity check instead of a map lookup; a key elsewhere is looked up and remembered.
+   */
+  seen?: { keys: string[]; subs: (Shape | typeof SKIPPED | undefined)[]; skip: ReadonlySet<string> | undefined };
 }
+
+/** A record key the walk was told to leave out (see `Shape.seen`). */
+export const SKIPPED: unique symbol = Symbol("skipped");
 
 /** A table with the shape that fills it. */
 export interface TablePlan {
@@ -45,6 +55,8 @@ export interface TablePlan {
   specKinds: Map<string, SpecKind>;
   /** The stream's store-specific field arrays, pivoted into columns (registry tables only). */
   pivots?: Pivot[];
+  /** The position of `_rescued`, found on first use (flattening). */
+  rescuedPosition?: number;
 }
 
 /** Options that shape tables. */

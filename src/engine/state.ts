@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
+import { timestampMs } from "./columns.ts";
 import { childrenOf } from "./registry.ts";
 import type { State, StreamBookmark, StreamDefinition } from "./types.ts";
 
@@ -142,14 +143,14 @@ export class CursorMark {
    */
   alreadyEmitted(cursorValue: unknown, key: string): boolean {
     if (typeof cursorValue !== "string") return false;
-    const ms = Date.parse(cursorValue);
+    const ms = timestampMs(cursorValue);
     return ms < this.#startMs || (ms === this.#startMs && this.#startKeys.has(key));
   }
 
   /** Takes a record's cursor value into account. */
   advance(cursorValue: unknown, key: string): void {
     if (typeof cursorValue !== "string" || cursorValue === "") return;
-    const ms = Date.parse(cursorValue);
+    const ms = timestampMs(cursorValue);
     if (Number.isNaN(ms) || ms < this.#ms) return;
     if (ms > this.#ms) {
       this.#ms = ms;
@@ -183,7 +184,7 @@ export class CursorOrder {
   takePage(values: readonly unknown[]): boolean {
     if (!this.#sorted) return false;
     for (const value of values) {
-      const ms = typeof value === "string" ? Date.parse(value) : NaN;
+      const ms = typeof value === "string" ? timestampMs(value) : NaN;
       if (Number.isNaN(ms)) continue;
       if (ms < this.#max) {
         this.#sorted = false;

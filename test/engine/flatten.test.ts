@@ -117,6 +117,33 @@ describe("flattening", () => {
     expect(rows.map((r) => r.partner_id)).toEqual([undefined, 7, 8, undefined]);
   });
 
+  it("reads each record as a fresh plan would, whatever order its keys come in (the walk remembers the last record's keys)", () => {
+    const records: Record<string, unknown>[] = [
+      { id: 1, total: "1.5000", created: "Tue, 20 Nov 2012 00:00:00 +0000", billing_address: { city: "A", geo: { lat: 1 } }, tags: ["a"] },
+      { id: 2, total: "2.5000", created: "Tue, 20 Nov 2012 00:00:01 +0000", billing_address: { city: "B", geo: { lat: 2 } }, tags: ["b"] },
+      { tags: ["c"], billing_address: { geo: { lat: 3 }, city: "C" }, created: "2012-11-20T00:00:02Z", total: 3, id: 3 },
+      { id: 4, extra: { deep: 4 }, total: "4.0000", billing_address: { city: "D", zone: "z" }, secret: "left out" },
+      { id: 5, secret: "left out", total: "x", created: "Tue, 20 Nov 2012 00:00:01 +0000", options: [{ name: "n", values: [{ label: "l" }] }] },
+      { id: 6, total: "1.5000", created: "Tue, 20 Nov 2012 00:00:00 +0000", billing_address: { city: "A", geo: { lat: 1 } }, tags: ["a"] },
+    ];
+    const skip = new Set(["secret"]);
+    const warm = planStream(widget, { maxNestingDepth: 3 });
+    const sink = newSink();
+    for (const record of records) flattenRecord(warm, record, sink, {}, skip);
+    const warmRows = sink.tables.get("widgets")!.toRows();
+    records.forEach((record, i) => {
+      const fresh = planStream(widget, { maxNestingDepth: 3 });
+      const one = newSink();
+      flattenRecord(fresh, record, one, {}, skip); // a plan that has walked nothing before
+      expect(warmRows[i]).toStrictEqual(one.tables.get("widgets")!.toRows()[0]);
+    });
+    expect(warmRows[3]).toMatchObject({ id: 4, extra_deep: 4, billing_address_zone: "z", total: "4.0000" });
+    expect(warmRows.some((row) => "secret" in row)).toBe(false);
+    // The same plan without the skip set reads the skipped key as an unknown field again.
+    flattenRecord(warm, records[3], sink);
+    expect(sink.tables.get("widgets")!.toRows()[6]).toMatchObject({ id: 4, secret: "left out" });
+  });
+
   it("gives order_products the composite key (id, order_id) with order_id from the parent", () => {
     const stream = findStream(registry, "order_products")!;
     const plan = planStream(stream, { maxNestingDepth: 3 });
