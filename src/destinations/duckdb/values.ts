@@ -149,17 +149,12 @@ function scaledText(text: string, width: number, scale: number): number {
   return start === 1 ? -n : n;
 }
 
-/**
- * The scaled integer of text in `decimalText`'s form (`"-12.5000"` → -125000): summed as a
- * double while that is exact, as a bigint from the digits beyond that.
- */
+/** The scaled integer of text in `decimalText`'s form (`"-12.5000"` → -125000): a number up to 15 digits, a bigint beyond. */
 function scaledDecimal(text: string, scale: number): number | bigint {
+  const n = scaledText(text, Infinity, scale);
+  if (n === n) return n; // not NaN
   const point = text.length - scale - 1;
-  const negative = text.charCodeAt(0) === 45;
-  if (text.length - 1 - (negative ? 1 : 0) > EXACT_DIGITS) return BigInt(text.slice(0, point) + text.slice(point + 1));
-  let n = 0;
-  for (let i = negative ? 1 : 0; i < text.length; i++) if (i !== point) n = n * 10 + (text.charCodeAt(i) - 48);
-  return negative ? -n : n;
+  return BigInt(text.slice(0, point) + text.slice(point + 1));
 }
 
 const FRACTION = /T[^.]*\.(\d+)/;
