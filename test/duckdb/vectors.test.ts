@@ -236,16 +236,18 @@ describe("stage column writers", () => {
   it("writes strings of megabytes (multibyte, ASCII) beside short ones, and the chunks after them", async () => {
     const huge = "é".repeat(1_500_000) + "end"; // 3 MB of UTF-8
     const wide = "x".repeat(5_000_000);
-    const rows: Row[] = [{ label: huge }, { label: "short" }, { label: wide }];
+    // More than one copy's worth (8M UTF-16 units) of long strings in a chunk: copied in groups.
+    const rows: Row[] = [{ label: huge }, { label: "short" }, { label: wide }, ...Array.from({ length: 3 }, () => ({ label: "y".repeat(2_000_000) }))];
     for (let i = 0; i < 3000; i++) rows.push({ label: `after the big ones, row ${i}` });
     const path = await stageRows(rows, 1000);
     const [row] = await query(
       path,
       `SELECT (SELECT label = ${literal(huge)} FROM samples WHERE ord = 0) AS huge, (SELECT strlen(label) FROM samples WHERE ord = 0)::INTEGER AS huge_bytes,
               (SELECT label FROM samples WHERE ord = 1) AS short, (SELECT label = repeat('x', 5000000) FROM samples WHERE ord = 2) AS wide,
-              (SELECT count(*) FROM samples WHERE ord >= 3 AND label = 'after the big ones, row ' || (ord - 3))::INTEGER AS after`,
+              (SELECT count(*) FROM samples WHERE ord BETWEEN 3 AND 5 AND label = repeat('y', 2000000))::INTEGER AS ys,
+              (SELECT count(*) FROM samples WHERE ord >= 6 AND label = 'after the big ones, row ' || (ord - 6))::INTEGER AS after`,
     );
-    expect(row).toEqual({ huge: true, huge_bytes: 3_000_003, short: "short", wide: true, after: 3000 });
+    expect(row).toEqual({ huge: true, huge_bytes: 3_000_003, short: "short", wide: true, ys: 3, after: 3000 });
   });
 
   it("names the table, the row of the batch and the column of a value that does not fit", async () => {

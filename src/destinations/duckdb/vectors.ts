@@ -189,6 +189,8 @@ const scratch = new Uint8Array(INLINE_BYTES * 3);
 let heap = new Uint8Array(64 * 1024);
 /** Heap bytes kept between chunks; a larger heap (huge strings) is let go after its chunk. */
 const HEAP_KEPT = 4 * 1024 * 1024;
+/** UTF-16 units of long strings copied into a vector's string heap at once (well below V8's longest string). */
+const GROUP_UNITS = 8 * 1024 * 1024;
 
 /** VARCHAR and JSON: short strings inline, long ones pointed into one copy per chunk. */
 class VarCharWriter extends ColumnWriter {
@@ -263,23 +265,37 @@ class VarCharWriter extends ColumnWriter {
     this.flushValidity(vector, rows);
   }
 
-  /**
-   * Encodes the long strings back to back, copies them into the vector's string heap as one
-   * string (in row 0's slot, which the slots' copy then overwrites) and points their slots into it.
-   */
+  /** Copies the long strings into the vector's string heap, in groups of up to `GROUP_UNITS` UTF-16 units (a longer string alone). */
   #flushLong(vector: duckdb.Vector): void {
     const long = this.#long;
-    const joined = long.join("");
+    for (let first = 0; first < long.length; ) {
+      let end = first + 1;
+      for (let units = long[first]!.length; end < long.length && units + long[end]!.length <= GROUP_UNITS; end++) units += long[end]!.length;
+      this.#copyGroup(vector, first, end);
+      first = end;
+    }
+    long.length = 0;
+    if (heap.length > HEAP_KEPT) heap = new Uint8Array(64 * 1024);
+  }
+
+  /**
+   * Encodes long strings `first` to `end - 1` back to back, copies them into the vector's
+   * string heap as one string (in row 0's slot, which the slots' copy then overwrites) and
+   * points their slots into that copy.
+   */
+  #copyGroup(vector: duckdb.Vector, first: number, end: number): void {
+    const long = this.#long;
+    const joined = first === 0 && end === long.length ? long.join("") : long.slice(first, end).join("");
     if (heap.length < joined.length * 3) heap = new Uint8Array(joined.length * 3);
     const { written: total } = encoder.encodeInto(joined, heap);
     const ascii = total === joined.length;
     const words = this.#words;
     const bytes = this.#bytes;
     // Each string's byte offset in the heap: its UTF-16 offset when all is ASCII, else encoded one by one.
-    const offsets = new Float64Array(long.length);
+    const offsets = new Float64Array(end - first);
     let offset = 0;
-    for (let i = 0; i < long.length; i++) {
-      offsets[i] = offset;
+    for (let i = first; i < end; i++) {
+      offsets[i - first] = offset;
       const text = long[i]!;
       const length = ascii ? text.length : encoder.encodeInto(text, heap.subarray(offset)).written;
       const slot = 4 * this.#longRows[i]!;
@@ -296,12 +312,7 @@ class VarCharWriter extends ColumnWriter {
     const at = new DataView(head.buffer, head.byteOffset, 16);
     const start = at.getUint32(8, true) + at.getUint32(12, true) * TWO_32;
     if (at.getUint32(0, true) !== offset || !Number.isSafeInteger(start + offset)) throw new Error("DuckDB: unexpected string layout in a VARCHAR vector");
-    for (let i = 0; i < long.length; i++) {
-      const slot = 4 * this.#longRows[i]!;
-      setInt64(words, slot + 2, start + offsets[i]!);
-    }
-    long.length = 0;
-    if (heap.length > HEAP_KEPT) heap = new Uint8Array(64 * 1024);
+    for (let i = first; i < end; i++) setInt64(words, 4 * this.#longRows[i]! + 2, start + offsets[i - first]!);
   }
 }
 
