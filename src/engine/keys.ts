@@ -11,12 +11,16 @@ const NULL_PART = "\\N";
 
 /** Encodes key values (numbers and strings as their text; null/undefined as a marker). */
 export function encodeKey(values: readonly unknown[]): string {
-  return values.map(encodePart).join(SEPARATOR);
+  let out = values.length === 0 ? "" : encodePart(values[0]);
+  for (let i = 1; i < values.length; i++) out += SEPARATOR + encodePart(values[i]);
+  return out;
 }
 
 function encodePart(value: unknown): string {
   if (value === null || value === undefined) return NULL_PART;
-  return String(value).replace(/[\\|]/g, (c) => "\\" + c);
+  if (typeof value === "number") return String(value); // never holds `|` or `\`
+  const text = String(value);
+  return text.includes(SEPARATOR) || text.includes("\\") ? text.replace(/[\\|]/g, (c) => "\\" + c) : text;
 }
 
 /** Decodes an encoded key into its parts as text (null for a missing value). */
@@ -42,5 +46,13 @@ export function decodeKey(encoded: string): (string | null)[] {
 
 /** A function giving a record's primary key (the values of `primaryKey`'s fields) as one string. */
 export function keyOf(primaryKey: readonly string[]): (record: Record<string, unknown>) => string {
-  return (record) => encodeKey(primaryKey.map((k) => record[k]));
+  if (primaryKey.length === 1) {
+    const [field] = primaryKey as [string];
+    return (record) => encodePart(record[field]);
+  }
+  return (record) => {
+    let out = encodePart(record[primaryKey[0]!]);
+    for (let i = 1; i < primaryKey.length; i++) out += SEPARATOR + encodePart(record[primaryKey[i]!]);
+    return out;
+  };
 }

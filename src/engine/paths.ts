@@ -1,43 +1,66 @@
 /** Reading values out of nested records: dotted paths, `[]` fan-outs, path templates. */
 
+/** One step of a path: a key, and whether it fans out over an array (`key[]`). */
+interface Step {
+  key: string;
+  fanOut: boolean;
+}
+
+/** Paths split once: every path comes from the registry (a few dozen), and each is read for every record. */
+const stepsByPath = new Map<string, readonly Step[]>();
+
+function stepsOf(path: string): readonly Step[] {
+  let steps = stepsByPath.get(path);
+  if (steps === undefined) {
+    steps = path.split(".").map((segment) => (segment.endsWith("[]") ? { key: segment.slice(0, -2), fanOut: true } : { key: segment, fanOut: false }));
+    stepsByPath.set(path, steps);
+  }
+  return steps;
+}
+
 /** The value at a dotted path. */
 export function valueAt(object: Record<string, unknown>, path: string): unknown {
+  const steps = stepsOf(path);
   let current: unknown = object;
-  for (const key of path.split(".")) {
+  for (let i = 0; i < steps.length; i++) {
     if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key];
+    current = (current as Record<string, unknown>)[steps[i]!.key];
   }
   return current;
+}
+
+/** An object found by `collect`, and whether it or a container on its way carries the marker. */
+export interface Found {
+  object: Record<string, unknown>;
+  marked: boolean;
 }
 
 /**
  * Objects found at a path like `consignments.shipping[].line_items[]`; each is `marked` when it or
  * a container on the way has the key `marker` (a cut-short flag such as `__truncated`).
  */
-export function collect(root: Record<string, unknown>, path: string, marker?: string): { object: Record<string, unknown>; marked: boolean }[] {
-  let frontier: { value: unknown; marked: boolean }[] = [{ value: root, marked: false }];
-  for (const segment of path.split(".")) {
-    const fanOut = segment.endsWith("[]");
-    const key = fanOut ? segment.slice(0, -2) : segment;
-    const next: typeof frontier = [];
-    for (const { value, marked } of frontier) {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
-      const container = value as Record<string, unknown>;
-      const seen = marked || (marker !== undefined && Object.hasOwn(container, marker));
-      const child = container[key];
-      if (fanOut) {
-        if (Array.isArray(child)) for (const item of child) next.push({ value: item, marked: seen });
-      } else next.push({ value: child, marked: seen });
-    }
-    frontier = next;
+export function collect(root: Record<string, unknown>, path: string, marker?: string): Found[] {
+  const out: Found[] = [];
+  visit(root, stepsOf(path), 0, false, marker, out);
+  return out;
+}
+
+/** Depth first: the objects come in the order of their arrays, as a level-by-level read finds them. */
+function visit(value: unknown, steps: readonly Step[], at: number, marked: boolean, marker: string | undefined, out: Found[]): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+  const container = value as Record<string, unknown>;
+  if (at === steps.length) {
+    out.push({ object: container, marked });
+    return;
   }
-  return frontier
-    .filter((f) => f.value !== null && typeof f.value === "object" && !Array.isArray(f.value))
-    .map((f) => ({ object: f.value as Record<string, unknown>, marked: f.marked }));
+  const seen = marked || (marker !== undefined && Object.hasOwn(container, marker));
+  const step = steps[at]!;
+  const child = container[step.key];
+  if (!step.fanOut) visit(child, steps, at + 1, seen, marker, out);
+  else if (Array.isArray(child)) for (let i = 0; i < child.length; i++) visit(child[i], steps, at + 1, seen, marker, out);
 }
 
 /** A path template with `{field}` placeholders filled from a record. */
 export function fillPath(template: string, record: Record<string, unknown>): string {
   return template.replace(/\{(\w+)\}/g, (_, field) => encodeURIComponent(String(valueAt(record, field))));
 }
-

@@ -14,7 +14,7 @@ import { ApiClient, type ClientOptions, NotFoundError, type RequestTally, ScopeE
 import { bindState, checkStoreIdentity, IDENTITY_ENDPOINT, type StoreIdentity } from "./identity.ts";
 import { addCounts, compareCounts, type Counts, noCounts, readCounts, shortfallError, Tally } from "./count-check.ts";
 import { filterTimestamp as filterValue, type ListClient, type ListRequest, readPages, seeksOnCursor } from "./paginate.ts";
-import { collect, fillPath, valueAt } from "./paths.ts";
+import { collect, fillPath, type Found, valueAt } from "./paths.ts";
 import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
@@ -180,6 +180,10 @@ interface ChildRun {
   stream: ChildStream;
   plan: TablePlan;
   skip: Set<string>;
+  /** The child's key columns taken from its parent, and the parent field each is read from. */
+  parentKeys: [column: string, field: string][];
+  /** The key of a child row (its record with the parent's key columns), for a child with a cursor of its own. */
+  rowKey: (row: Record<string, unknown>) => string;
   /** The child's own incremental cursor (price list records), read from its bookmark. */
   since?: string;
   mark?: CursorMark;
@@ -259,6 +263,8 @@ class StreamRun {
           stream: c,
           plan: planStream(c, planOptions),
           skip: new Set(source.kind === "inline" ? source.omit ?? [] : []),
+          parentKeys: Object.entries(c.parent.keys),
+          rowKey: keyOf(c.primaryKey),
           since,
           mark: c.cursor ? new CursorMark(this.#savedBookmark(c)) : undefined,
           track: this.#cursor && !c.cursor ? this.#trackOf(c.name) : undefined,
@@ -814,21 +820,24 @@ class StreamRun {
   #childRows(child: ChildRun, parent: Record<string, unknown>, sink: FlattenSink): (() => Promise<void>) | undefined {
     const rule = child.stream.parent;
     const preset: Row = {};
-    for (const [column, field] of Object.entries(rule.keys)) preset[column] = valueAt(parent, field);
+    for (const [column, field] of child.parentKeys) preset[column] = valueAt(parent, field);
     const source = rule.source;
     if (source.kind === "inline") {
       const fallback = source.fallback;
       const perPath = source.paths.map((path) => collect(parent, path, fallback?.marker));
-      const incomplete = fallback && inlineIncomplete(fallback, parent, perPath.flat());
+      const incomplete = fallback && inlineIncomplete(fallback, parent, perPath);
       if (!fallback || !incomplete) {
-        perPath.forEach((rows, i) => {
-          rows.forEach(({ object }, index) => {
-            const row: Row = { ...preset };
-            if (source.tag) row[source.tag.column] = source.tag.values[i];
+        for (let i = 0; i < perPath.length; i++) {
+          const rows = perPath[i]!;
+          if (rows.length === 0) continue;
+          // One preset for the path's rows, its index set row by row: a row's flattening reads it and keeps nothing of it.
+          const row: Row = { ...preset };
+          if (source.tag) row[source.tag.column] = source.tag.values[i];
+          for (let index = 0; index < rows.length; index++) {
             if (source.indexColumn) row[source.indexColumn] = index;
-            this.#childRow(child, object, row, sink);
-          });
-        });
+            this.#childRow(child, rows[index]!.object, row, sink);
+          }
+        }
         return undefined;
       }
       const seen = this.#fallbacks.get(child.stream.name) ?? { parents: 0, path: fallback.path };
@@ -848,7 +857,7 @@ class StreamRun {
     if (!this.#servesChannel(child.stream, object)) return;
     const cursor = child.stream.cursor;
     if (child.mark && cursor) {
-      const key = keyOf(child.stream.primaryKey)({ ...object, ...preset });
+      const key = child.rowKey({ ...object, ...preset });
       if (child.mark.alreadyEmitted(object[cursor.field], key)) return;
       child.mark.advance(object[cursor.field], key);
     }
@@ -915,13 +924,17 @@ function mergeList(a: string, b: string): string {
 }
 
 /** Why a parent's inline child rows are incomplete (a marker, or fewer than the parent counts), or undefined when they are complete. */
-function inlineIncomplete(fallback: InlineFallback, parent: Record<string, unknown>, found: { object: Record<string, unknown>; marked: boolean }[]): string | undefined {
-  if (found.some((f) => f.marked)) return `the inline rows carry ${fallback.marker} (cut short by the API)`;
+function inlineIncomplete(fallback: InlineFallback, parent: Record<string, unknown>, perPath: readonly Found[][]): string | undefined {
+  if (perPath.some((found) => found.some((f) => f.marked))) return `the inline rows carry ${fallback.marker} (cut short by the API)`;
   const expect = fallback.expect;
   if (!expect) return undefined;
   const expected = Number(valueAt(parent, expect.count));
   if (!(expected > 0)) return undefined;
-  const have = expect.sum ? found.reduce((n, f) => n + (Number(f.object[expect.sum!]) || 0), 0) : found.length;
+  let have = 0;
+  for (const found of perPath) {
+    if (!expect.sum) have += found.length;
+    else for (const f of found) have += Number(f.object[expect.sum]) || 0;
+  }
   if (have >= expected) return undefined;
   return `${expect.count} is ${expected} but the inline rows ${expect.sum ? `add up to ${have} ${expect.sum}` : `number ${have}`}`;
 }

@@ -17,4 +17,20 @@ describe("primary-key codec", () => {
   it("decodes numbers as their text", () => {
     expect(decodeKey(encodeKey([1, 2n, "x"]))).toEqual(["1", "2", "x"]);
   });
+
+  it("gives, record by record, what encodeKey gives of the key fields' values (one field or several), as the codec's rule says", () => {
+    // The codec's rule, written the plain way: each part escaped, `\\N` for a missing one, `|`-joined.
+    const rule = (parts: unknown[]) => parts.map((v) => (v === null || v === undefined ? "\\N" : String(v).replace(/[\\|]/g, (c) => "\\" + c))).join("|");
+    const values = [7, -1.5, "12", "a|b", "a\\b", "\\N", "", null, undefined, true, 3n, "x|\\|y"];
+    for (const a of values) {
+      expect(keyOf(["a"])({ a })).toBe(rule([a]));
+      expect(encodeKey([a])).toBe(rule([a]));
+      for (const b of values) {
+        expect(keyOf(["a", "b"])({ b, a })).toBe(rule([a, b]));
+        expect(encodeKey([a, b, a])).toBe(rule([a, b, a]));
+      }
+    }
+    expect(keyOf(["a"])({})).toBe("\\N");
+    expect(encodeKey([])).toBe("");
+  });
 });
