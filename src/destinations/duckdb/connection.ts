@@ -92,6 +92,19 @@ const ALLOCATOR_SETTINGS: Record<string, string> = {
  */
 const NEW_FILE_BLOCK_SIZE = 65536;
 
+/**
+ * Rows per row group of the file this tap writes: 16 384, not DuckDB's 122 880. A batch's commit
+ * checkpoints the file now and then, and the checkpoint writes a table's last, partly filled row
+ * group again with the rows appended to it, so the smaller the row group, the less a load writes
+ * twice. Measured (12 batches of 30 000 rows × 60 columns, a commit each): 9.8 s of CPU and 12.2
+ * s in the commits with DuckDB's size, 5.5 s and 0.2 s with this one; a first load of 100 000
+ * orders, two interleaved pairs: 58.2 and 67.4 s of CPU against 54.0 and 54.4 s (20 000 orders:
+ * medians 10.9 → 10.0 s), the same peak RSS. DuckDB does not keep the size in the file (a file
+ * attached without it is written, and at its next checkpoint merged, in row groups of 122 880),
+ * so every attach that writes gives it.
+ */
+export const ROW_GROUP_SIZE = 16384;
+
 /** Opens (or creates) a DuckDB file. */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
   if (options.readOnly && path !== ":memory:" && !existsSync(path)) throw new RuntimeFailure(`DuckDB file ${path} does not exist`);
@@ -106,7 +119,9 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   let told = false;
   while (path !== ":memory:") {
     try {
-      const option = options.readOnly ? " (READ_ONLY)" : existsSync(path) ? "" : ` (BLOCK_SIZE ${NEW_FILE_BLOCK_SIZE})`;
+      const option = options.readOnly
+        ? " (READ_ONLY)"
+        : existsSync(path) ? ` (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})` : ` (BLOCK_SIZE ${NEW_FILE_BLOCK_SIZE}, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
       await connection.run(`ATTACH ${literal(path)} AS ${CATALOG}${option}`);
       await connection.run(`USE ${CATALOG}`);
       break;
