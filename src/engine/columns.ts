@@ -29,6 +29,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 export const DECIMAL_DIGITS = { decimal: { precision: 18, scale: 4 }, rate: { precision: 20, scale: 10 } } as const;
 
 const DECIMAL_TEXT = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d{1,3}))?$/;
+/** `"."` followed by n zeros, for n up to the largest scale. */
+const POINT_ZEROS = Array.from({ length: DECIMAL_DIGITS.rate.scale + 1 }, (_, n) => "." + "0".repeat(n));
+const ZEROS = "0".repeat(DECIMAL_DIGITS.rate.scale);
 
 /**
  * The exact text of a decimal with `scale` digits after the point (`12.5` → `"12.5000"`),
@@ -40,8 +43,12 @@ export function decimalText(value: unknown, precision: number, scale: number): s
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
     // A whole number that fits needs no parsing (v3 sends money as JSON numbers, often whole).
-    if (Number.isInteger(value) && Math.abs(value) < 10 ** Math.min(15, precision - scale)) return `${value === 0 ? 0 : value}.${"0".repeat(scale)}`;
+    if (Number.isInteger(value) && Math.abs(value) < 10 ** Math.min(15, precision - scale)) {
+      return String(value === 0 ? 0 : value) + (POINT_ZEROS[scale] ?? `.${"0".repeat(scale)}`);
+    }
     text = String(value);
+    const padded = paddedFraction(text, precision, scale);
+    if (padded !== undefined) return padded;
   } else if (typeof value === "string") {
     // v2 sends money as text already in this form ("12.5000"): checked, not rebuilt.
     if (isDecimalText(value, precision, scale)) return value;
@@ -62,6 +69,20 @@ export function decimalText(value: unknown, precision: number, scale: number): s
   if (decimals.length > scale || integer.length > precision - scale) return undefined;
   const out = `${integer || "0"}.${decimals.padEnd(scale, "0")}`;
   return sign === "-" && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+/**
+ * A number's text with a fraction and no exponent (`15.16`: JavaScript writes no leading or
+ * trailing zeros) padded to `scale` decimals, when it fits; else undefined (the general parse decides).
+ */
+function paddedFraction(text: string, precision: number, scale: number): string | undefined {
+  const point = text.indexOf(".");
+  if (point < 0 || scale > ZEROS.length || text.includes("e")) return undefined;
+  const decimals = text.length - point - 1;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  const whole = text.charCodeAt(start) === 48 ? 0 : point - start; // "0.5" has no whole digits
+  if (decimals > scale || whole > precision - scale) return undefined;
+  return text + ZEROS.slice(0, scale - decimals);
 }
 
 /**
@@ -204,6 +225,7 @@ export function toIsoTimestamp(value: unknown): string | undefined {
  */
 export function coerce(value: unknown, type: ColumnType): unknown {
   if (value === null || value === undefined) return null;
+  if (type === "string" && typeof value === "string") return value; // the most common pair: nothing to do
   if (typeof type === "object") {
     if (!Array.isArray(value)) return DOES_NOT_FIT;
     const out = value.map((item) => coerce(item, type.list));
