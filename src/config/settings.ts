@@ -179,8 +179,8 @@ const DEFINED = [
     name: "duckdb_memory_limit",
     kind: "string",
     label: "DuckDB memory limit",
-    description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp). The default fits an incremental load into a million stored orders in a file the tap created (a file created before its 64 KiB blocks wants about 192MB there; docs/duckdb.md#memory); a load that outgrows it fails (exit 1) keeping its committed batches.",
-    value: "128MB",
+    description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp). The default fits an incremental load into a million stored orders with 100 000 of them changed (a merge batch holds memory for every row group its deletes touch, so what it needs grows with the stored tables: about 100 MB more per million orders whose changes are spread over the table; docs/duckdb.md#memory); a load that outgrows it fails (exit 1) keeping its committed batches.",
+    value: "256MB",
     pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
   },
   {
