@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { streamsMarkdown } from "../src/docs/streams-doc.ts";
 import { withColumnTypes } from "../src/docs/column-types-doc.ts";
@@ -24,9 +24,12 @@ describe("docs/streams.md", () => {
   });
 });
 
+/** The public surface's contract, beside the project (absent where the project stands alone). */
+const CONTRACT = new URL("../../shared/CONTRACT.md", import.meta.url);
+
 describe("the contract's streams", () => {
-  it("every stream CONTRACT.md names is in the registry, discovered and documented with its cost", () => {
-    const contract = readFileSync(new URL("../../shared/CONTRACT.md", import.meta.url), "utf8");
+  it.skipIf(!existsSync(CONTRACT))("every stream CONTRACT.md names is in the registry, discovered and documented with its cost", () => {
+    const contract = readFileSync(CONTRACT, "utf8");
     const section = contract.split("## Streams and tables")[1]!.split("\n## ")[0]!;
     // Stream names are the backticked snake_case words of the section, less the column examples it gives.
     const named = new Set([...section.matchAll(/`([a-z][a-z_]*)`/g)].map((m) => m[1]!));
