@@ -99,7 +99,10 @@ const NEW_FILE_BLOCK_SIZE = 65536;
  * twice. Measured (12 batches of 30 000 rows × 60 columns, a commit each): 9.8 s of CPU and 12.2
  * s in the commits with DuckDB's size, 5.5 s and 0.2 s with this one; a first load of 100 000
  * orders, two interleaved pairs: 58.2 and 67.4 s of CPU against 54.0 and 54.4 s (20 000 orders:
- * medians 10.9 → 10.0 s), the same peak RSS. DuckDB does not keep the size in the file (a file
+ * medians 10.9 → 10.0 s), the same peak RSS. The cost: an incremental batch's deletes hold memory
+ * per row group they touch until commit, and there are 7.5× more of them (10 000 random deletes
+ * of 2M rows: 35 MB held against 17 MB; docs/duckdb.md#memory, why `duckdb_memory_limit` is
+ * 256MB). DuckDB does not keep the size in the file (a file
  * attached without it is written, and at its next checkpoint merged, in row groups of 122 880),
  * so every attach that writes gives it.
  */
