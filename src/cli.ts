@@ -7,6 +7,7 @@ import { aboutJson, aboutMarkdown, VERSION } from "./config/about.ts";
 import { discoverFromStore } from "./engine/catalog.ts";
 import { exitCodeOf, InputError } from "./errors.ts";
 import { log, redact, writeFailure } from "./log.ts";
+import { counted } from "./plural.ts";
 import { singerSync } from "./hosts/singer.ts";
 import { InterruptGuard } from "./interrupt.ts";
 import { canRedraw, Progress } from "./progress.ts";
@@ -51,10 +52,10 @@ async function singer(args: string[]): Promise<number> {
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
   if (summary.interrupted) {
     const code = summary.interrupted.exitCode;
-    writeFailure(`interrupted: ${total} records written; the last STATE covers them: run again with it to resume`, { exit_code: code, records: total });
+    writeFailure(`interrupted: ${counted(total, "record")} written; the last STATE covers them: run again with it to resume`, { exit_code: code, records: total });
     return code;
   }
-  log(`done: ${total} records in ${summary.records.size} tables, ${summary.requests} requests`);
+  log(`done: ${counted(total, "record")} in ${counted(summary.records.size, "table")}, ${counted(summary.requests, "request")}`);
   const missing = summary.skipped.filter((s) => s.fails);
   if (missing.length > 0) {
     writeFailure(`partial sync: ${missing.map((s) => s.reason).join("; ")}`, { exit_code: 1, records: total });

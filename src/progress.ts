@@ -8,6 +8,7 @@
 import type { ClientOptions } from "./engine/http.ts";
 import type { SyncEvent } from "./engine/types.ts";
 import { enabled, log, logSettings, setLogSink } from "./log.ts";
+import { counted } from "./plural.ts";
 import { registry } from "../streams/index.ts";
 
 /** One stream's counters. */
@@ -159,8 +160,8 @@ export class Progress {
       const of = total === undefined ? "" : ` of ${number(total)} (${total > 0 ? Math.floor((100 * p.records) / total) : 100}%)`;
       const requests = this.requests();
       log.info(
-        `progress ${p.stream}: ${number(p.records)} records${of}, ${number(p.pages)} pages, ${number(Math.round(rate))} records/s` +
-          `${eta === undefined ? "" : `, ETA ${duration(eta)}`}; ${number(requests)} requests`,
+        `progress ${p.stream}: ${counted(p.records, "record", number)}${of}, ${counted(p.pages, "page", number)}, ${number(Math.round(rate))} records/s` +
+          `${eta === undefined ? "" : `, ETA ${duration(eta)}`}; ${counted(requests, "request", number)}`,
         { event: "progress", stream: p.stream, records: p.records, total, pages: p.pages, rate: Math.round(rate * 10) / 10, eta_seconds: eta === undefined ? undefined : Math.round(eta), requests },
       );
     }
@@ -178,7 +179,7 @@ export class Progress {
       this.#status = "";
       return;
     }
-    this.#status = `${parts.join(" · ")} · ${number(this.requests())} requests`.slice(0, (process.stderr.columns || 120) - 1);
+    this.#status = `${parts.join(" · ")} · ${counted(this.requests(), "request", number)}`.slice(0, (process.stderr.columns || 120) - 1);
     process.stderr.write(`\r\x1b[K${this.#status}`);
   }
 }

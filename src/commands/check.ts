@@ -11,6 +11,7 @@ import { fillPath } from "../engine/paths.ts";
 import { isChild, isRoot } from "../engine/registry.ts";
 import { clientFor } from "../engine/sync.ts";
 import { redact } from "../log.ts";
+import { counted } from "../plural.ts";
 import { registry } from "../../streams/index.ts";
 
 /** One stream's verdict. */
@@ -80,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
     const found = identity.readable
       ? "reachable"
       : `found, but its profile is unreadable: the token lacks the OAuth scope ${IDENTITY_SCOPE}`;
-    out = `${describeStore(config, identity)} at ${config.api_url}: ${found}, ${client.requests} requests\n`;
+    out = `${describeStore(config, identity)} at ${config.api_url}: ${found}, ${counted(client.requests, "request")}\n`;
     for (const r of results) {
       const hint = r.status === "missing scope" ? ` — add the OAuth scope ${r.scope}` : r.detail && r.status === "error" ? ` — ${r.detail}` : "";
       out += `  ${r.stream.padEnd(width)}  ${r.status}${hint}\n`;

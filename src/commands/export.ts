@@ -2,6 +2,7 @@
 import { exportTables } from "../destinations/duckdb/index.ts";
 import { InputError } from "../errors.ts";
 import { write } from "../log.ts";
+import { counted } from "../plural.ts";
 import { loadedFile, parseCommand } from "./args.ts";
 import { EXPORT } from "./specs.ts";
 
@@ -17,6 +18,6 @@ export async function run(args: string[]): Promise<number> {
     path, schema: values.schema, format: values.format, outDir: values.out, waitForWriter: (message) => write("warn", message),
   });
   for (const file of files) process.stdout.write(file + "\n");
-  process.stderr.write(`exported ${files.length} tables to ${values.out}\n`);
+  process.stderr.write(`exported ${counted(files.length, "table")} to ${values.out}\n`);
   return 0;
 }

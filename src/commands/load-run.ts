@@ -15,6 +15,7 @@ import type { ClientOptions } from "../engine/http.ts";
 import { InterruptGuard } from "../interrupt.ts";
 import { canRedraw, Progress } from "../progress.ts";
 import { type Logger, redact, writeFailure } from "../log.ts";
+import { counted } from "../plural.ts";
 import { registry } from "../../streams/index.ts";
 
 /** What to load. */
@@ -75,7 +76,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       requests: () => client.requests,
       batchRows: config.batch_rows,
       batchSeconds: config.batch_seconds,
-      onBatch: ({ stream, rows }) => request.log.debug(`committed a batch of ${stream}: ${rows} rows with its state`, { stream, rows }),
+      onBatch: ({ stream, rows }) => request.log.debug(`committed a batch of ${stream}: ${counted(rows, "row")} with its state`, { stream, rows }),
     }));
     const deleted: Record<string, number> = {};
     // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.
@@ -89,9 +90,9 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       const marked = await destination.markArchived(table, swept.gone, family);
       if (marked > 0) deleted[name] = marked;
       request.log(
-        `archived ${name}: ${swept.held} live rows held, ${swept.counted} counted by the API` +
+        `archived ${name}: ${counted(swept.held, "live row")} held, ${swept.counted} counted by the API` +
           (swept.gone.length > 0 ? `; ${swept.gone.length} no longer listed (archived), marked deleted with their children` : "") +
-          ` (${swept.requests} requests)`,
+          ` (${counted(swept.requests, "request")})`,
       );
     }
     if (request.reconcileDeletes && summary.status === "success") {
@@ -100,7 +101,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
         if (!canReconcile(stream) || summary.streams[name]?.status !== "success") continue;
         const guard = request.force ? undefined : reconcileGuard(name, request.config.reconcile_max_fraction);
         deleted[name] = await destination.markDeleted(name, stream.primaryKey, await liveKeys(client, stream, request.config), guard, family);
-        request.log(`reconcile ${name}: ${deleted[name]} rows marked deleted`);
+        request.log(`reconcile ${name}: ${counted(deleted[name], "row")} marked deleted`);
       }
     }
     return { ...summary, deleted, requests: client.requests, throttled: client.throttled, seconds: (performance.now() - started) / 1000 };
@@ -128,7 +129,7 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal" | "prog
   const interrupted = guard.interrupted;
   if (result.status === "interrupted" && interrupted) {
     const rows = Object.values(result.rows).reduce((a, b) => a + b, 0);
-    writeFailure(`interrupted: ${rows} rows committed; run again to resume`, { exit_code: interrupted.exitCode, rows, load_id: result.loadId });
+    writeFailure(`interrupted: ${counted(rows, "row")} committed; run again to resume`, { exit_code: interrupted.exitCode, rows, load_id: result.loadId });
     return interrupted.exitCode;
   }
   if (result.status === "partial") {
@@ -161,9 +162,9 @@ function reconcileGuard(stream: string, maxFraction: number): DeleteGuard {
     const refuse = (why: string) => {
       throw new RuntimeFailure(`reconcile ${stream}: ${why}; nothing was marked. If the store really lost them, run again with --force`);
     };
-    if (live === 0 && rows > 0) refuse(`the store listed no ${stream} at all, so all ${rows} rows would be marked deleted`);
+    if (live === 0 && rows > 0) refuse(`the store listed no ${stream} at all, so all ${counted(rows, "row")} would be marked deleted`);
     if (rows > 0 && marking / rows > maxFraction) {
-      refuse(`${marking} of ${rows} rows (${Math.round((marking / rows) * 100)}%) would be marked deleted, more than reconcile_max_fraction ${maxFraction}`);
+      refuse(`${marking} of ${counted(rows, "row")} (${Math.round((marking / rows) * 100)}%) would be marked deleted, more than reconcile_max_fraction ${maxFraction}`);
     }
   };
 }
@@ -183,8 +184,8 @@ async function* logged<T extends { type: string; stream?: string }>(events: Asyn
     };
     if (e.type === "stream-start") log(`load ${e.stream}: ${e.incremental ? `incremental since ${e.since ?? "the beginning"}` : "full table"}`);
     if (e.type === "stream-end") {
-      log(`load ${e.stream}: ${e.records} records, ${e.requests} requests${childrenSummary(e.children)}`);
-      if (e.peakHeld !== undefined) log.debug(`${e.stream}: at most ${e.peakHeld} records held between reading and writing`, { stream: e.stream, peak_held: e.peakHeld });
+      log(`load ${e.stream}: ${counted(e.records ?? 0, "record")}, ${counted(e.requests ?? 0, "request")}${childrenSummary(e.children)}`);
+      if (e.peakHeld !== undefined) log.debug(`${e.stream}: at most ${counted(e.peakHeld, "record")} held between reading and writing`, { stream: e.stream, peak_held: e.peakHeld });
     }
     if (e.type === "stream-skipped") log(`warning: ${e.reason}`);
     yield event;
@@ -206,27 +207,27 @@ export function summaryTable(result: LoadResult): string {
   ];
   for (const [table, rows] of tables) lines.push(`${table.padEnd(width)}  ${String(rows).padStart(8)}${extra(table)}`);
   const total = tables.reduce((n, [, rows]) => n + rows, 0);
-  if (all.length > tables.length) lines.push(`(${all.length - tables.length} child tables with no rows this time)`);
+  if (all.length > tables.length) lines.push(`(${counted(all.length - tables.length, "child table")} with no rows this time)`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(8)}`, `${"total".padEnd(width)}  ${String(total).padStart(8)}`, "");
   const streams = Object.entries(result.streams);
   for (const [name, s] of streams) {
-    lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${s.records} records, ${s.requests} requests` : `${s.status}${s.reason ? `: ${s.reason}` : ""}`}`);
+    lines.push(`${name.padEnd(width)}  ${s.status === "success" ? `${counted(s.records, "record")}, ${counted(s.requests, "request")}` : `${s.status}${s.reason ? `: ${s.reason}` : ""}`}`);
     for (const difference of s.differences ?? []) lines.push(`${"".padEnd(width)}  note: ${difference}`);
   }
-  for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${n} rows marked deleted`);
+  for (const [name, n] of Object.entries(result.deleted)) lines.push(`${name.padEnd(width)}  ${counted(n, "row")} marked deleted`);
   if (result.analytics) lines.push("", analyticsLine(result.analytics));
   if (result.migrations.length > 0) {
     const moved = result.migrations.reduce((n, m) => n + m.rescued, 0);
     lines.push(
       "",
-      `upgraded ${result.migrations.length} columns of ${new Set(result.migrations.map((m) => m.table)).size} tables to their current types` +
-        ` (${moved} values that did not fit moved to _rescued; see _loads.migrations)`,
+      `upgraded ${counted(result.migrations.length, "column")} of ${counted(new Set(result.migrations.map((m) => m.table)).size, "table")} to their current types` +
+        ` (${counted(moved, "value")} that did not fit moved to _rescued; see _loads.migrations)`,
     );
   }
   lines.push(
     "",
-    `${total} rows in ${tables.length} tables, ${result.requests} API requests, ${result.seconds.toFixed(1)} s` +
-      (result.rescued ? `, ${result.rescued} values kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
+    `${counted(total, "row")} in ${counted(tables.length, "table")}, ${counted(result.requests, "API request")}, ${result.seconds.toFixed(1)} s` +
+      (result.rescued ? `, ${counted(result.rescued, "value")} kept in _rescued` : "") + ` (load ${result.loadId}, schema ${result.schema})`,
   );
   return lines.join("\n") + "\n";
 }

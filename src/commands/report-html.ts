@@ -5,6 +5,7 @@
  * Money is formatted one way throughout, in the store's currency.
  */
 import { VERSION } from "../config/about.ts";
+import { counted } from "../plural.ts";
 import { type Bar, barChart, escapeHtml, heatmap } from "./report-charts.ts";
 import type { LoadEntry, ReportData } from "./report-data.ts";
 
@@ -169,7 +170,7 @@ function streamsCell(load: LoadEntry): string {
   const entries = Object.entries(load.streams);
   const ok = entries.filter(([, s]) => s.status === "success");
   const other = entries.filter(([, s]) => s.status !== "success");
-  const parts = [`${ok.length} of ${entries.length} streams complete`];
+  const parts = [`${ok.length} of ${counted(entries.length, "stream")} complete`];
   for (const [name, s] of other) parts.push(`${name}: ${s.status ?? "?"}${s.reason ? ` (${s.reason})` : ""}`);
   return escapeHtml(parts.join("; "));
 }
@@ -179,7 +180,7 @@ function loadsSection(data: ReportData, f: Format): string {
   const rows = data.loads.map((l) => {
     const seconds = l.endedAt ? (Date.parse(l.endedAt.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")) - Date.parse(l.startedAt.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"))) / 1000 : NaN;
     const tables = Object.entries(l.tables).filter(([, n]) => n > 0).sort(([, a], [, b]) => b - a);
-    const detail = tables.length === 0 ? "" : `<details><summary>${plural(tables.length, "table")}</summary><table class="inner">${
+    const detail = tables.length === 0 ? "" : `<details><summary>${counted(tables.length, "table", f.int)}</summary><table class="inner">${
       tables.map(([t, n]) => `<tr><td>${escapeHtml(t)}</td><td class="num">${f.int(n)}</td></tr>`).join("")
     }</table></details>`;
     const error = l.error ? `<div class="error">${escapeHtml(l.error.length > 240 ? l.error.slice(0, 240) + "…" : l.error)}</div>` : "";
@@ -188,10 +189,6 @@ function loadsSection(data: ReportData, f: Format): string {
       `<td class="num">${f.int(l.rows)}</td><td class="num">${f.int(l.requests)}</td><td>${streamsCell(l)}${error}${detail}</td></tr>`;
   }).join("");
   return `<h2>Load history</h2><table class="loads"><tr><th>started (store time)</th><th class="num">took</th><th>status</th><th class="num">rows written</th><th class="num">API requests</th><th>streams</th></tr>${rows}</table>`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function duration(seconds: number): string {
@@ -270,7 +267,7 @@ export function renderReport(data: ReportData, file: string): string {
 ${historyNote(data, f)}${storeNote}
 ${sales.join("\n")}
 ${loadsSection(data, f)}
-<h2>Tables</h2><details><summary>${plural(data.tables.size, "table")} in schema ${escapeHtml(data.schema)}</summary><table class="inner">${
+<h2>Tables</h2><details><summary>${counted(data.tables.size, "table", f.int)} in schema ${escapeHtml(data.schema)}</summary><table class="inner">${
     [...data.tables].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `<tr><td>${escapeHtml(t)}</td><td class="num">${f.int(n)}</td></tr>`).join("")
   }</table></details>
 <footer>Generated ${escapeHtml(f.instant(new Date().toISOString()))} (store time) from ${escapeHtml(file)} by tap-bigcommerce ${escapeHtml(VERSION)}. Figures come from the views in ${escapeHtml(data.schema)}_analytics (docs/analytics.md).</footer>

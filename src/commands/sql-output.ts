@@ -5,6 +5,7 @@
  */
 import type { DuckDBResult, DuckDBType } from "@duckdb/node-api";
 import { DuckDBTypeId } from "@duckdb/node-api";
+import { counted } from "../plural.ts";
 
 /** The output formats of `sql`. */
 export const FORMATS = ["table", "csv", "json"] as const;
@@ -103,6 +104,6 @@ async function writeTable(result: DuckDBResult, out: Output): Promise<number> {
   out.write(widths.map((w) => "─".repeat(w)).join("─┼─") + "\n");
   for (const row of shown) await emit(out, line(row) + "\n");
   const more = count > shown.length ? ` (${shown.length} shown; use --format csv or json for all)` : "";
-  out.write(`(${count} ${count === 1 ? "row" : "rows"}${more})\n`);
+  out.write(`(${counted(count, "row")}${more})\n`);
   return count;
 }

@@ -7,6 +7,7 @@
  * re-read once, then to fail on.
  */
 import { RuntimeFailure } from "../errors.ts";
+import { counted } from "../plural.ts";
 import type { ApiClient } from "./http.ts";
 import { valueAt } from "./paths.ts";
 import type { CountCheck } from "./types.ts";
@@ -100,9 +101,9 @@ export function compareCounts(stream: string, rule: CountCheck, before: Counts, 
     const missing = expected - r;
     if (missing <= 0) return;
     if (!returned && rule.groups) {
-      verdict.differences.push(`${endpoint} counts ${expected} rows ${label} that the list never returned`);
+      verdict.differences.push(`${endpoint} counts ${counted(expected, "row")} ${label} that the list never returned`);
     } else if (missing <= changed) {
-      verdict.tolerated.push(`stream '${stream}': read ${r} rows ${label} where ${endpoint} counted ${b} before and ${a} after the read: the ${missing} missing changed meanwhile`);
+      verdict.tolerated.push(`stream '${stream}': read ${counted(r, "row")} ${label} where ${endpoint} counted ${b} before and ${a} after the read: the ${missing} missing changed meanwhile`);
     } else verdict.short.push({ id, label, expected, read: r, changed });
   };
   if (!rule.groups) {
@@ -124,7 +125,7 @@ export function compareCounts(stream: string, rule: CountCheck, before: Counts, 
 export function shortfallError(stream: string, rule: CountCheck, short: Shortfall, again?: { reread: number; recounted: number }): RuntimeFailure {
   const retried = again ? `; read again, it returned ${again.reread} of ${again.recounted}` : "";
   return new RuntimeFailure(
-    `stream '${stream}': the list returned ${short.read} rows ${short.label} but ${rule.api}/${rule.path} counts ${short.expected}` +
+    `stream '${stream}': the list returned ${counted(short.read, "row")} ${short.label} but ${rule.api}/${rule.path} counts ${short.expected}` +
       `${retried}: rows are missing from the list`,
   );
 }

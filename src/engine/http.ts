@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
 import { Agent, type Dispatcher, request } from "undici";
 import { RuntimeFailure } from "../errors.ts";
+import { counted } from "../plural.ts";
 import { readRateLimit, sleep, Throttle } from "./throttle.ts";
 
 /** A response: parsed JSON body, or null for 204 No Content. */
@@ -206,7 +207,7 @@ export class ApiClient {
   /** Waits before the next attempt, or fails when the retries are spent. Returns the new failure count. */
   async #backoff(label: string, failures: number, reason: string, pauseAll = false): Promise<number> {
     if (failures >= this.options.maxRetries) {
-      throw new RuntimeFailure(`${label}: ${reason}; gave up after ${failures + 1} attempts`);
+      throw new RuntimeFailure(`${label}: ${reason}; gave up after ${counted(failures + 1, "attempt")}`);
     }
     const base = this.options.backoffBaseMs ?? 500;
     const cap = this.options.maxBackoffMs ?? 30_000;

@@ -12,6 +12,7 @@
  * without its key, is an error.
  */
 import { RuntimeFailure } from "../errors.ts";
+import { counted } from "../plural.ts";
 import { timestampMs } from "./columns.ts";
 import { type ApiClient, NotFoundError } from "./http.ts";
 import { keyOf } from "./keys.ts";
@@ -247,7 +248,7 @@ class ListReader {
     if (this.rows < Math.max(before, after)) {
       if (recount) after = (await recount()) ?? after;
       const missing = Math.max(before, after) - this.rows;
-      const counts = `read ${this.rows} rows; meta.pagination.total was ${before} before the read and ${after} after it`;
+      const counts = `read ${counted(this.rows, "row")}; meta.pagination.total was ${before} before the read and ${after} after it`;
       if (missing > Math.abs(after - before)) {
         throw new RuntimeFailure(
           `stream '${this.request.stream}': ${counts}: ${missing} rows are missing, more than changed meanwhile (${Math.abs(after - before)})`,

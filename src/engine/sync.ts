@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/load.ts";
 import { InputError, RuntimeFailure } from "../errors.ts";
+import { counted } from "../plural.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { flattenRecord, type FlattenSink, newSink } from "./flatten.ts";
 import { batchEvent } from "./table-rows.ts";
@@ -74,7 +75,7 @@ export interface SyncOptions {
 
 /** The children of a `stream-end`, as log text: `; order_taxes: 3 records, 3 requests; …` (empty without children). */
 export function childrenSummary(children: Record<string, { records: number; requests: number }> | undefined): string {
-  return Object.entries(children ?? {}).map(([name, c]) => `; ${name}: ${c.records} records, ${c.requests} requests`).join("");
+  return Object.entries(children ?? {}).map(([name, c]) => `; ${name}: ${counted(c.records, "record")}, ${counted(c.requests, "request")}`).join("");
 }
 
 /** Creates the API client a config describes. */
@@ -539,7 +540,7 @@ class StreamRun {
       return [];
     });
     if (sum) yield* this.#checkCount(sum, after, request);
-    else if (affirmed === todo.length) this.#proof = `meta.pagination.total of each of ${todo.length} windows`;
+    else if (affirmed === todo.length) this.#proof = `meta.pagination.total of each of ${counted(todo.length, "window")}`;
   }
 
   /**
@@ -611,7 +612,7 @@ class StreamRun {
     this.#differences.push(...verdict.differences);
     for (const short of verdict.short) {
       if (!rule.groups) throw shortfallError(name, rule, short);
-      this.log(`stream '${name}': the list returned ${short.read} rows ${short.label} of the ${short.expected} counted; reading them again`);
+      this.log(`stream '${name}': the list returned ${counted(short.read, "row")} ${short.label} of the ${short.expected} counted; reading them again`);
       const base = (await readCounts(this.client, name, rule, params)).groups.get(short.id)?.count ?? 0;
       const again = new Tally(rule.groups.field);
       const pages = readPages(this.#listClient(this.stream), { ...request, params: { ...request.params, [rule.groups.filter]: short.id } });

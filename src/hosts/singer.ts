@@ -9,6 +9,7 @@ import { childrenSummary, sync, type SyncOptions } from "../engine/sync.ts";
 import type { State } from "../engine/types.ts";
 import { Interrupted } from "../errors.ts";
 import { redact } from "../log.ts";
+import { counted } from "../plural.ts";
 import type { Progress } from "../progress.ts";
 
 /** What a Singer sync reports when it ends. */
@@ -73,7 +74,7 @@ export async function singerSync(
         break;
       case "stream-end":
         summary.requests += event.requests;
-        options.log(`sync ${event.stream}: done, ${event.records} records, ${event.requests} requests${childrenSummary(event.children)}`);
+        options.log(`sync ${event.stream}: done, ${counted(event.records, "record")}, ${counted(event.requests, "request")}${childrenSummary(event.children)}`);
         // A target that overwrites tables (load_method overwrite) would empty one on a full read's word alone.
         if (fullTable.has(event.stream) && options.selection.streams.includes(event.stream) && event.records === 0 && event.proof === undefined) {
           options.log(`warning: ${event.stream}: the API answered no records, and gives no count to affirm that (no total, no count endpoint); a target that overwrites tables would empty its table`);

@@ -67,7 +67,7 @@ describe("load options", () => {
     emulator.log.clear();
     const swept = await cli(["load", "--config", config, "--duckdb", db, "--streams", "products,brands", "--reconcile-deletes"]);
     expect(swept.code, swept.stderr).toBe(0);
-    expect(swept.stdout).toMatch(/products\s+1 rows marked deleted/);
+    expect(swept.stdout).toMatch(/products\s+1 row marked deleted/);
     const marked = await query(db, "select id::int as id from bigcommerce.products where _deleted_at is not null");
     expect(marked).toEqual([{ id: gone }]);
     // The sweep asked for ids only.

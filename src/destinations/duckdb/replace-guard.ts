@@ -11,6 +11,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ident, qualified } from "./sql.ts";
 import { DELETED_AT } from "./tables.ts";
+import { counted } from "../../plural.ts";
 
 /** What a swap would do to one table: rows stored now, rows the read staged, stored rows it would remove. */
 export interface ReplaceLoss {
@@ -54,6 +55,6 @@ export function replaceRefusal(stream: string, loss: ReplaceLoss, maxFraction: n
   if (loss.staged === 0) return `replace of ${stream} refused: the read brought no ${loss.table} rows where ${loss.stored} are stored, and ${unproven}; ${keep}`;
   const share = loss.removed / loss.stored;
   if (share <= maxFraction) return undefined;
-  return `replace of ${stream} refused: it would remove ${loss.removed} of the ${loss.stored} rows of ${loss.table} (${Math.round(share * 100)}%), ` +
+  return `replace of ${stream} refused: it would remove ${loss.removed} of the ${counted(loss.stored, "row")} of ${loss.table} (${Math.round(share * 100)}%), ` +
     `more than reconcile_max_fraction ${maxFraction}, and ${unproven}; ${keep}`;
 }
