@@ -14,7 +14,7 @@ import { RuntimeFailure } from "../errors.ts";
 import type { ApiClient } from "./http.ts";
 import { readCounts } from "./count-check.ts";
 import { filterTimestamp, readPages } from "./paginate.ts";
-import { pageSizeOf } from "./registry.ts";
+import { channelScope, pageSizeOf } from "./registry.ts";
 import type { ArchivedRule, CountCheck, RootStream } from "./types.ts";
 
 /** The live rows (not marked deleted) a destination holds for a stream keyed by one integer id. */
@@ -52,8 +52,7 @@ export async function sweepArchived(client: ApiClient, stream: RootStream, confi
   const { idFilters } = stream.archived;
   const rule = stream.count;
   const before = client.requests;
-  const scope: Record<string, string | number> = {};
-  if (config.channel_id !== undefined && stream.channelFilter) scope[stream.channelFilter] = config.channel_id;
+  const scope = channelScope(stream, config.channel_id);
   const since: Record<string, string> = stream.cursor && !stream.cursor.firstRunIgnoresStartDate ? { [stream.cursor.filter]: filterTimestamp(config.start_date) } : {};
   const pageSize = pageSizeOf(stream, config.page_size);
   const range = (lo: number, hi: number) => ({ [idFilters.min]: lo, [idFilters.max]: hi });

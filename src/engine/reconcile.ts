@@ -7,7 +7,7 @@ import type { Config } from "../config/load.ts";
 import type { ApiClient } from "./http.ts";
 import { keyOf } from "./keys.ts";
 import { readPages } from "./paginate.ts";
-import { listRequest } from "./registry.ts";
+import { channelScope, listRequest } from "./registry.ts";
 import { collect, valueAt } from "./paths.ts";
 import type { RootStream, StreamDefinition } from "./types.ts";
 
@@ -18,8 +18,7 @@ export function canReconcile(stream: StreamDefinition): stream is RootStream {
 
 /** The keys (encoded by `encodeKey`) of every record the store still lists for a stream. */
 export async function liveKeys(client: ApiClient, stream: RootStream, config: Config): Promise<Set<string>> {
-  const params: Record<string, string | number> = { ...stream.params, ...stream.idsOnlyParams };
-  if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
+  const params = { ...stream.params, ...stream.idsOnlyParams, ...channelScope(stream, config.channel_id) };
   const keys = new Set<string>();
   const recordKey = keyOf(stream.primaryKey);
   const pages = readPages(client, listRequest(stream, config.page_size, params));

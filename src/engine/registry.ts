@@ -41,6 +41,16 @@ export function listRequest(stream: RootStream, configuredPageSize: number, para
   return { stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize: pageSizeOf(stream, configuredPageSize), params };
 }
 
+/**
+ * The query parameter that restricts a stream's list (and its count endpoint) to the configured
+ * `channel_id`: `{ [channelFilter]: channelId }`, or nothing when no channel is configured or the
+ * API cannot filter the stream by channel. Every read of a list (sync, delete reconciliation,
+ * archive sweep) takes the channel from here, so they all hold the same set of records.
+ */
+export function channelScope(stream: StreamDefinition, channelId: number | undefined): Record<string, number> {
+  return channelId !== undefined && stream.channelFilter ? { [stream.channelFilter]: channelId } : {};
+}
+
 /** Finds a stream by name, or undefined. */
 export function findStream(registry: readonly StreamDefinition[], name: string): StreamDefinition | undefined {
   return registry.find((s) => s.name === name);

@@ -20,7 +20,7 @@ import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
 import { canCutWindows, inWindow, listTotal, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
-import { childrenOf, findStream, isRoot, listRequest } from "./registry.ts";
+import { channelScope, childrenOf, findStream, isRoot, listRequest } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
@@ -740,8 +740,7 @@ class StreamRun {
   #filterParams(since: string | undefined, lowerBound: boolean): Record<string, string | number> {
     const stream = this.stream;
     const config = this.options.config;
-    const params: Record<string, string | number> = {};
-    if (config.channel_id !== undefined && stream.channelFilter) params[stream.channelFilter] = config.channel_id;
+    const params: Record<string, string | number> = channelScope(stream, config.channel_id);
     const cursor = this.#cursorOf(stream);
     if (cursor) {
       if (since !== undefined && lowerBound) params[cursor.filter] = filterValue(since);

@@ -212,3 +212,55 @@ describe("--reconcile-deletes", () => {
     expect(others!.n).toBe(0);
   });
 });
+
+describe("with channel_id set, the sweeps keep to the channel", () => {
+  const CHANNEL = 2;
+  let channelEmulator: Emulator;
+  let channelConfig: string;
+  beforeAll(async () => {
+    let raw: Record<string, unknown>;
+    ({ emulator: channelEmulator, raw } = await emulatorWithConfig({ sizes: { orders: ORDERS, products: 60 } }, { page_size: 50, channel_id: CHANNEL }));
+    channelConfig = writeFile(dir, "channel.config.json", raw);
+  });
+  afterAll(() => channelEmulator.close());
+
+  it("the archive sweep counts and lists the channel's orders only: an order of the channel archived in place is found", async () => {
+    const db = join(dir, "channel-orders.duckdb");
+    const load = () => runCli(["load", "--config", channelConfig, "--duckdb", db, "--streams", "orders"]);
+    expect((await load()).code).toBe(0);
+    const inChannel = channelEmulator.store.orders.filter((o) => o.channelId === CHANNEL).map((o) => o.id);
+    const held = (await query(db, "select id::int as id from bigcommerce.orders order by id")).map((r) => r.id as number);
+    expect(held).toEqual(inChannel);
+    expect(held.length).toBeGreaterThan(3);
+    // Archived with date_modified as it was: only the count of the channel's orders (one short of those held) finds it.
+    const gone = held[2]!;
+    channelEmulator.store.deleteOrder(gone, "unchanged");
+    channelEmulator.log.clear();
+    const second = await load();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/archived orders: \d+ live rows held, \d+ counted by the API; 1 no longer listed/);
+    const marked = await query(db, "select id::int as id from bigcommerce.orders where _deleted_at is not null");
+    expect(marked).toEqual([{ id: gone }]);
+    const sweep = [...channelEmulator.log.filter({ endpoint: "GET /v2/orders/count" }), ...channelEmulator.log.filter({ endpoint: "GET /v2/orders" })]
+      .filter((e) => e.query.min_id !== undefined);
+    expect(sweep.length).toBeGreaterThan(1);
+    for (const e of sweep) expect(e.query.channel_id, JSON.stringify(e.query)).toBe(String(CHANNEL));
+  });
+
+  it("--reconcile-deletes lists the channel's products only", async () => {
+    const db = join(dir, "channel-products.duckdb");
+    const load = (...extra: string[]) => runCli(["load", "--config", channelConfig, "--duckdb", db, "--streams", "products", ...extra]);
+    expect((await load()).code).toBe(0);
+    const held = (await query(db, "select id::int as id from bigcommerce.products order by id")).map((r) => r.id as number);
+    expect(held).toEqual(channelEmulator.store.products.filter((p) => p.channels.includes(CHANNEL)).map((p) => p.id));
+    expect(held.length).toBeGreaterThan(2);
+    expect(channelEmulator.store.deleteProduct(held[0]!)).toBe(true);
+    channelEmulator.log.clear();
+    const swept = await load("--reconcile-deletes");
+    expect(swept.code, swept.stderr).toBe(0);
+    expect(swept.stdout).toMatch(/products\s+1 row marked deleted/);
+    const listing = channelEmulator.log.filter({ endpoint: "GET /v3/catalog/products" }).filter((e) => e.query.include_fields === "id");
+    expect(listing.length).toBeGreaterThan(0);
+    for (const e of listing) expect(e.query["channel_id:in"], JSON.stringify(e.query)).toBe(String(CHANNEL));
+  });
+});
