@@ -20,7 +20,7 @@ import { keyOf } from "./keys.ts";
 import { type CursorWindow, finishedWindows, Ledger, unfinished } from "./ledger.ts";
 import { inOrder, mergeByArrival, readAhead, TaskPool } from "./merge.ts";
 import { canCutWindows, inWindow, listTotal, planWindows, upperBound, WINDOWS_AT_ONCE } from "./partitions.ts";
-import { channelScope, childrenOf, findStream, isRoot, listRequest } from "./registry.ts";
+import { channelScope, childrenOf, findStream, isRoot, listRequest, pageSizeOf } from "./registry.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { cloneState, CursorMark, CursorOrder, emptyState, upgradeState } from "./state.ts";
 import type { StoreFieldNames } from "./store-fields.ts";
@@ -248,7 +248,8 @@ class StreamRun {
   ) {
     this.#selected = new Set(options.selection.streams);
     this.#pool = new TaskPool(options.config.max_concurrency);
-    const pageSize = options.config.page_size;
+    // The stream's own page size: where the API caps its pages below page_size, the bound is in its pages.
+    const pageSize = pageSizeOf(stream, options.config.page_size);
     this.backlog = new Backlog(PAGES_HELD * pageSize, pageSize, recordsOf);
     const planOptions = { maxNestingDepth: options.config.max_nesting_depth, storeFields: options.selection.storeFields };
     this.#plan = planStream(stream, planOptions);
