@@ -5,7 +5,7 @@ import type { DeleteGuard } from "../destinations/duckdb/deletes.ts";
 import { RuntimeFailure } from "../errors.ts";
 import { bindState, checkStoreIdentity } from "../engine/identity.ts";
 import { canReconcile, liveKeys } from "../engine/reconcile.ts";
-import { findStream, isRoot } from "../engine/registry.ts";
+import { findStream, isRoot, rootStreamOf } from "../engine/registry.ts";
 import { sweepArchived, sweepable } from "../engine/archive-sweep.ts";
 import { upgradeState } from "../engine/state.ts";
 import { planStream, tablesOf } from "../engine/schema.ts";
@@ -148,8 +148,7 @@ export async function runLoadCommand(request: Omit<LoadRequest, "signal" | "prog
 function fullReadsForReplace(selection: Selection, writeModes: Record<string, WriteMode> = {}): Selection {
   const roots = Object.entries(writeModes)
     .filter(([, mode]) => mode === "replace")
-    .map(([name]) => findStream(registry, name))
-    .map((stream) => (stream?.parent ? findStream(registry, stream.parent.stream) : stream))
+    .map(([name]) => rootStreamOf(registry, name))
     .filter((root) => root?.cursor !== undefined)
     .map((root) => root!.name);
   if (roots.length === 0) return selection;

@@ -61,6 +61,13 @@ export function childrenOf(registry: readonly StreamDefinition[], parentName: st
   return registry.filter(isChild).filter((s) => s.parent.stream === parentName);
 }
 
+/** The top-level stream a stream is read under: itself, or its parent's (undefined for a name the registry lacks). */
+export function rootStreamOf(registry: readonly StreamDefinition[], name: string): RootStream | undefined {
+  const stream = findStream(registry, name);
+  if (!stream) return undefined;
+  return isChild(stream) ? rootStreamOf(registry, stream.parent.stream) : stream;
+}
+
 /** True when a stream is read through its parent rather than from a list endpoint of its own. */
 export function isChild(stream: StreamDefinition): stream is ChildStream {
   return stream.parent !== undefined;

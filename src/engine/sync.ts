@@ -142,7 +142,7 @@ export async function* sync(options: SyncOptions): AsyncGenerator<SyncEvent> {
     }
     state.currently_syncing = event.stream;
     // A new event, not a spread: spreading would build the batch's row objects (its lazy `rows`).
-    yield batchEvent(event.stream, event.tables, event.rescued, cloneState(state));
+    yield batchEvent(event.stream, event.tables, event.rescued, cloneState(state), event.archived);
     // The consumer has taken the batch (stored it, or written it out).
     backlogs.get(event.stream)?.release(event);
   }
@@ -418,7 +418,7 @@ class StreamRun {
           yield page;
         }
       })();
-      yield* this.#pipeline(this.#gated(archived), (page, sink) => this.#planPage(page, sink));
+      yield* this.#pipeline(this.#gated(archived), (page, sink) => this.#planPage(page, sink), { archived: true });
       if (ignored) this.log(`warning: ${stream.name}: the list ignored ${ask} (it answered records not archived); ${fallback}`);
     } catch (error) {
       if (!(error instanceof RuntimeFailure) || error instanceof ScopeError || !/HTTP 4\d\d/.test(error.message)) throw error;
@@ -693,8 +693,13 @@ class StreamRun {
    * next pieces' list requests and sub-resources, and the piece's batch carries the state as
    * it was when the piece was planned, so each yielded state covers exactly what was yielded.
    * At most `PAGES_IN_PROCESS` pieces wait for their sub-resources (memory stays bounded).
+   * `archived`: the pieces are archived records (each batch is marked so).
    */
-  async *#pipeline<T>(pieces: AsyncIterable<T>, plan: (piece: T, sink: FlattenSink) => (() => Promise<void>)[]): AsyncGenerator<SyncEvent> {
+  async *#pipeline<T>(
+    pieces: AsyncIterable<T>,
+    plan: (piece: T, sink: FlattenSink) => (() => Promise<void>)[],
+    options: { archived?: true } = {},
+  ): AsyncGenerator<SyncEvent> {
     const begin = async (piece: T) => {
       const sink = newSink();
       const fetches = plan(piece, sink);
@@ -702,7 +707,7 @@ class StreamRun {
       await this.#pool.all(fetches);
       return { sink, state, piece };
     };
-    for await (const { sink, state, piece } of inOrder(pieces, begin, PAGES_IN_PROCESS)) yield* this.#batch(sink, state, piece);
+    for await (const { sink, state, piece } of inOrder(pieces, begin, PAGES_IN_PROCESS)) yield* this.#batch(sink, state, piece, options.archived);
   }
 
   /** A list's pages read one ahead, each once the backlog has room for it. */
@@ -710,8 +715,11 @@ class StreamRun {
     return readAhead([() => pages], { concurrency: 1, buffer: 1, gate: this.backlog });
   }
 
-  /** The batch of a piece's rows (`piece`: what it was read as, whose records the batch now holds in the backlog). */
-  *#batch(sink: FlattenSink, state = cloneState(this.state), piece?: unknown): Generator<SyncEvent> {
+  /**
+   * The batch of a piece's rows (`piece`: what it was read as, whose records the batch now holds in the backlog;
+   * `archived`: its records are archived ones).
+   */
+  *#batch(sink: FlattenSink, state = cloneState(this.state), piece?: unknown, archived?: true): Generator<SyncEvent> {
     for (const notice of this.#skipNotices.splice(0)) yield { type: "stream-skipped", stream: notice.stream, reason: notice.message, fails: notice.fails };
     for (const plan of sink.evolved) yield* this.#announce(plan);
     for (const table of this.options.selection.excludedTables ?? []) sink.tables.delete(table);
@@ -722,7 +730,7 @@ class StreamRun {
         if (drop) for (const column of drop) rows.omit(column);
       }
     }
-    const batch = batchEvent(this.stream.name, sink.tables, sink.rescued, state);
+    const batch = batchEvent(this.stream.name, sink.tables, sink.rescued, state, archived);
     this.backlog.carry(piece, batch);
     yield batch;
   }

@@ -72,8 +72,14 @@ export class TableRows {
   }
 }
 
-/** A batch event; its `rows` (the tables' rows as objects) are built on first use, once. */
-export function batchEvent(stream: string, tables: Map<string, TableRows>, rescued: number, state: State): Extract<SyncEvent, { type: "batch" }> {
+/** A batch event (`archived`: its rows are of archived records); its `rows` (the tables' rows as objects) are built on first use, once. */
+export function batchEvent(
+  stream: string,
+  tables: Map<string, TableRows>,
+  rescued: number,
+  state: State,
+  archived?: true,
+): Extract<SyncEvent, { type: "batch" }> {
   let rows: Map<string, Row[]> | undefined;
   return {
     type: "batch",
@@ -84,6 +90,7 @@ export function batchEvent(stream: string, tables: Map<string, TableRows>, rescu
     },
     rescued,
     state,
+    ...(archived ? { archived } : {}),
   };
 }
 

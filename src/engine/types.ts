@@ -441,6 +441,12 @@ export type SyncEvent =
     /** Rows whose value did not fit the column type (kept in `_rescued`). */
     rescued: number;
     state: State;
+    /**
+     * Set when every row of the batch belongs to an archived record (read by the stream's `ArchivedRule`
+     * ask), its child rows included: a host writing rows one by one (Singer) knows a child row archived
+     * without looking for its parent's, and an order archived when the catalog deselected `is_deleted`.
+     */
+    archived?: true;
   }
   | { type: "stream-start"; stream: string; incremental: boolean; since?: string }
   | {

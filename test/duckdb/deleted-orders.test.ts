@@ -3,15 +3,14 @@
  * are not live); each incremental load then reads the orders archived since the bookmark (`is_deleted=true`) and
  * compares the live rows it holds with orders/count, sweeping ids where they disagree (which finds archives that
  * left date_modified as it was). Archived orders are marked `is_deleted` with `_deleted_at`, and their child rows
- * with them; in Singer they are RECORDs with `is_deleted: true`. A list that rejects the parameter is a warning
+ * with them (Singer output: test/singer/archived-orders.test.ts). A list that rejects the parameter is a warning
  * and the sweep still finds them. `--reconcile-deletes` marks the swept table's children too.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
-import { parseSinger, recordsByStream, runCli, tempDir, writeFile } from "../support/cli.ts";
+import { runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
-import { singerAjv } from "../support/singer.ts";
 import { query } from "./fixtures.ts";
 
 let emulator: Emulator;
@@ -165,28 +164,6 @@ describe("archived orders in DuckDB", () => {
     expect(after.archived).toEqual(before.archived);
     expect(after.unmarked).toBe(0);
     expect(after.stray).toBe(0);
-  });
-});
-
-describe("archived orders in Singer", () => {
-  it("are RECORDs with is_deleted: true, valid against the orders SCHEMA", async () => {
-    const first = await runCli(["--config", config]);
-    expect(first.code, first.stderr).toBe(0);
-    const firstOrders = recordsByStream(parseSinger(first.stdout)).get("orders") ?? [];
-    expect(firstOrders.some((r) => r.is_deleted === true)).toBe(false);
-    const state = writeFile(dir, "state.json", parseSinger(first.stdout).filter((m) => m.type === "STATE").at(-1)!.value);
-    const id = emulator.store.orders[130]!.id;
-    emulator.store.deleteOrder(id);
-    const second = await runCli(["--config", config, "--state", state]);
-    expect(second.code, second.stderr).toBe(0);
-    const messages = parseSinger(second.stdout);
-    const orders = recordsByStream(messages).get("orders") ?? [];
-    const flagged = orders.filter((r) => r.is_deleted === true).map((r) => r.id as number);
-    expect(flagged).toContain(id);
-    for (const archived of flagged) expect(emulator.store.order(archived)!.deleted, String(archived)).toBe(true);
-    const schema = messages.find((m) => m.type === "SCHEMA" && m.stream === "orders")!.schema as object;
-    const validate = singerAjv().compile(schema);
-    for (const record of orders.filter((r) => r.is_deleted === true)) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 });
 
