@@ -76,7 +76,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       requests: () => client.requests,
       batchRows: config.batch_rows,
       batchSeconds: config.batch_seconds,
-      onBatch: ({ stream, rows }) => request.log.debug(`committed a batch of ${stream}: ${counted(rows, "row")} with its state`, { stream, rows }),
+      onBatch: ({ stream, rows, direct }) =>
+        request.log.debug(`committed a batch of ${stream}: ${counted(rows, "row")} with its state (${direct ? "appended to the tables" : "staged, then written"})`, { stream, rows, direct }),
     }));
     const deleted: Record<string, number> = {};
     // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.

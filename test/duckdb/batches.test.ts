@@ -51,13 +51,19 @@ describe("write paths and batches (engine → DuckDB)", () => {
     return await loadEvents(watched(), { path, batchRows, onBatch });
   }
 
-  it("a first load only inserts: no stored row replaced, no child row removed, one transaction per batch of pages", async () => {
+  it("a first load only inserts, appended straight to the tables: no stored row replaced, no child row removed, one transaction per batch of pages", async () => {
     const path = tmp.file("first.duckdb");
     const committed: number[] = [];
+    const paths: boolean[] = [];
     let pages = 0;
     const summary = await load(path, 100, (event) => {
       if (event.type === "batch" && event.rows.get("orders")?.length) pages++;
-    }, ({ rows }) => committed.push(rows));
+    }, ({ rows, direct }) => {
+      committed.push(rows);
+      paths.push(direct);
+    });
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.every(Boolean), "every batch appended without a stage").toBe(true);
     for (const table of Object.values(summary.tables)) expect(table).toMatchObject({ updated: 0, removed: 0, skipped: 0 });
     expect(summary.tables.orders.inserted).toBe(240);
     // 12 or more pages of up to 20 orders, in batches of 100 orders.
@@ -70,6 +76,7 @@ describe("write paths and batches (engine → DuckDB)", () => {
     it(`a record met on two pages of one load ends as one row, its last version (${name})`, async () => {
       const path = tmp.file(`twice-${batchRows}.duckdb`);
       let moved: number | undefined;
+      const committed: { rows: number; direct: boolean }[] = [];
       const summary = await load(path, batchRows, (event) => {
         if (moved !== undefined || event.type !== "batch") return;
         const first = event.rows.get("orders")?.[0];
@@ -77,8 +84,11 @@ describe("write paths and batches (engine → DuckDB)", () => {
         // Changed after its page was read: the seek on date_modified meets it again on the last page.
         moved = Number(first.id);
         emulator.store.updateOrder(moved, { staff_notes: "changed mid-load" });
-      });
+      }, ({ rows, direct }) => committed.push({ rows, direct }));
       expect(moved).toBeDefined();
+      // A batch appended to the tables holds each key once: the page that meets the record again starts the next batch.
+      expect(committed.every((batch) => batch.direct)).toBe(true);
+      expect(committed.filter((batch) => batch.rows > 0).length).toBeGreaterThanOrEqual(2);
       expect(summary.streams.orders.records).toBe(241);
       expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(240);
       expect(await count(path, "SELECT count(DISTINCT id)::INTEGER AS n FROM bigcommerce.orders")).toBe(240);
@@ -101,9 +111,14 @@ describe("write paths and batches (engine → DuckDB)", () => {
     for (const o of others) emulator.store.touchOrder(o.id);
     const committed: number[] = [];
     let pages = 0;
+    let staged = 0;
     const summary = await load(path, 10_000, (event) => {
       if (event.type === "batch" && event.rows.get("orders")?.length) pages++;
-    }, ({ rows }) => committed.push(rows));
+    }, ({ rows, direct }) => {
+      committed.push(rows);
+      if (!direct) staged++;
+    });
+    expect(staged, "the merge appends the batch and deletes the replaced rows, with no stage").toBe(0);
     expect(summary.tables.orders.rows).toBeGreaterThanOrEqual(60);
     expect(summary.tables.orders).toMatchObject({ updated: summary.tables.orders.rows, inserted: 0 });
     expect(summary.tables.order_products.removed).toBe(1);

@@ -34,8 +34,8 @@ function linksBelow(root: string, tables: readonly TableSchema[]): Link[] {
 
 /**
  * Gives every stored descendant row of `root` its parent's `_deleted_at` (marked with a deleted parent, cleared
- * with a live one), top-down. With `only` (a stage table holding the root's key columns), only the children of
- * those root rows at the first level; deeper levels follow whatever changed. Returns the rows changed.
+ * with a live one), top-down. With `only` (a relation holding the root's key columns: a stage, a batch's rows), only
+ * the children of those root rows at the first level; deeper levels follow whatever changed. Returns the rows changed.
  */
 export async function markChildren(
   connection: DuckDBConnection,
@@ -52,7 +52,7 @@ export async function markChildren(
     if (!columns.has(DELETED_AT)) await connection.run(`ALTER TABLE ${qualified(schema, link.child)} ADD COLUMN ${ident(DELETED_AT)} TIMESTAMPTZ`);
     const join = Object.entries(link.keys).map(([c, p]) => `CAST(c.${ident(c)} AS VARCHAR) = CAST(p.${ident(p)} AS VARCHAR)`).join(" AND ");
     const restrict = only && link.parent === root.name
-      ? ` AND EXISTS (SELECT 1 FROM ${ident(only)} AS s WHERE ${root.primaryKey.map((k) => `s.${ident(k)} IS NOT DISTINCT FROM p.${ident(k)}`).join(" AND ")})`
+      ? ` AND EXISTS (SELECT 1 FROM ${only} AS s WHERE ${root.primaryKey.map((k) => `s.${ident(k)} IS NOT DISTINCT FROM p.${ident(k)}`).join(" AND ")})`
       : "";
     const result = await connection.run(
       `UPDATE ${qualified(schema, link.child)} AS c SET ${ident(DELETED_AT)} = p.${ident(DELETED_AT)} FROM ${qualified(schema, link.parent)} AS p
@@ -63,9 +63,9 @@ export async function markChildren(
   return changed;
 }
 
-/** True when the stage holds a row whose archived column is true (its children then need marking). */
+/** True when the relation (a stage) holds a row whose archived column is true (its children then need marking). */
 export async function stagesArchived(connection: DuckDBConnection, stage: string, column: string): Promise<boolean> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${ident(stage)} WHERE ${ident(column)} IS TRUE`);
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${stage} WHERE ${ident(column)} IS TRUE`);
   return Number(reader.getRows()[0]![0]) > 0;
 }
 

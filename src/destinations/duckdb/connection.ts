@@ -153,9 +153,8 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   };
 }
 
-/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  await connection.run("BEGIN TRANSACTION");
+/** Finishes the transaction the caller opened with `work`: committed when it resolves, rolled back when it throws. */
+export async function inOpenTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await work();
@@ -165,4 +164,10 @@ export async function inTransaction<T>(connection: DuckDBConnection, work: () =>
   }
   await connection.run("COMMIT");
   return result;
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await connection.run("BEGIN TRANSACTION");
+  return await inOpenTransaction(connection, work);
 }

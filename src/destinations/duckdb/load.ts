@@ -23,8 +23,8 @@ import type { ColumnType, State, StreamBookmark, SyncEvent, TableSchema, WriteMo
 import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
 import { closeInterruptedLoads, type LoadRecord, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
-import { inTransaction } from "./connection.ts";
-import { type BatchContext, type TableCounts, type TableInfo, writeTables } from "./batch.ts";
+import { inOpenTransaction, inTransaction } from "./connection.ts";
+import { type BatchContext, type TableCounts, type TableInfo, writesDirect, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
 import { type Migration, upgradeTables } from "./retype.ts";
 import { replaceLoss, replaceRefusal } from "./replace-guard.ts";
@@ -56,6 +56,56 @@ function isEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
+interface PendingBatch {
+  stream: string;
+  stages: Map<TableInfo, Stage>;
+  state: State;
+  /** Top-level records. */
+  records: number;
+  /** When its first page came (performance.now()). */
+  started: number;
+  /** A batch appended straight into the stored tables (see batch.ts): its time, and the keys it holds per table. */
+  direct: { stamp: Date; keys: Map<TableInfo, Set<unknown>> } | undefined;
+}
+
+/**
+ * The key of every row of a page, per table with a primary key (a composite key as one string);
+ * undefined when the page holds a key twice, or a row lacks a key value.
+ */
+function pageKeys(page: readonly [TableInfo, TableRows][]): Map<TableInfo, unknown[]> | undefined {
+  const out = new Map<TableInfo, unknown[]>();
+  for (const [info, rows] of page) {
+    const key = info.schema.primaryKey;
+    if (key.length === 0) continue;
+    const columns = key.map((name) => rows.values[rows.columns.findIndex((c) => c.name === name)]);
+    const list: unknown[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const parts = columns.map((column) => column?.[r]);
+      if (parts.some((part) => part === null || part === undefined)) return undefined;
+      list.push(parts.length === 1 ? parts[0] : parts.map((part) => `${typeof part}:${String(part)}`).join("\u0000"));
+    }
+    if (new Set(list).size !== list.length) return undefined;
+    out.set(info, list);
+  }
+  return out;
+}
+
+/** True when a page's keys include one the batch already holds. */
+function repeats(held: ReadonlyMap<TableInfo, ReadonlySet<unknown>>, keys: ReadonlyMap<TableInfo, readonly unknown[]>): boolean {
+  for (const [info, list] of keys) {
+    const known = held.get(info);
+    if (known && list.some((key) => known.has(key))) return true;
+  }
+  return false;
+}
+
+/** True when a stored table holds any row. */
+async function hasRows(connection: DuckDBConnection, table: string): Promise<boolean> {
+  const reader = await connection.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table})`);
+  return reader.getRows()[0]![0] === true;
+}
+
 /** Loads sync events into the tables of one schema. Create one per load. */
 export class LoadRun {
   readonly loadId: string;
@@ -70,7 +120,9 @@ export class LoadRun {
   /** State of a stream held back until its `replace` tables are swapped in. */
   readonly #held = new Map<string, State>();
   /** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
-  #pending: { stream: string; stages: Map<TableInfo, Stage>; state: State; records: number; started: number } | undefined;
+  #pending: PendingBatch | undefined;
+  /** The time of the last direct batch (each gets a later one: its rows are told apart by it). */
+  #lastStamp = 0;
   #root: string | undefined;
   /** Why the load is partial: named streams skipped for a missing scope, replaces refused for want of proof. */
   readonly #incomplete: string[] = [];
@@ -157,8 +209,9 @@ export class LoadRun {
 
   async #handle(event: SyncEvent): Promise<void> {
     // A stream boundary ends the pending batch, and so does a schema change to a table the
-    // batch has staged rows for (its stage has the old columns); a new table's schema does not.
-    if (event.type !== "batch" && (event.type !== "schema" || this.#staged(event.table.name))) await this.#flush();
+    // batch has staged rows for (its stage has the old columns); a new table's schema does not,
+    // unless the batch is direct (its transaction is open, and a schema change runs in its own).
+    if (event.type !== "batch" && (event.type !== "schema" || this.#pending?.direct || this.#staged(event.table.name))) await this.#flush();
     switch (event.type) {
       case "stream-start":
         return await this.#streamStart(event.stream, event.incremental);
@@ -290,16 +343,42 @@ export class LoadRun {
    */
   async #batch(stream: string, rows: Map<string, TableRows>, state: State): Promise<void> {
     if (this.#pending && this.#pending.stream !== stream) await this.#flush();
-    const pending = (this.#pending ??= { stream, stages: new Map(), state, records: 0, started: performance.now() });
+    const page: [TableInfo, TableRows][] = [];
     for (const [name, list] of rows) {
       if (list.length === 0) continue;
       const info = this.#tables.get(name);
       if (!info) throw new RuntimeFailure(`DuckDB: the batch of ${stream} has rows for table ${name}, which had no schema event`);
+      page.push([info, list]);
+    }
+    const keys = page.every(([info]) => writesDirect(info)) ? pageKeys(page) : undefined;
+    // A direct batch holds each key once: a page that repeats one of its keys (a record read in two windows) starts the next batch.
+    if (this.#pending?.direct && (!keys || repeats(this.#pending.direct.keys, keys))) await this.#flush();
+    let pending = this.#pending;
+    if (!pending) {
+      const direct = keys && { stamp: this.#nextStamp(), keys: new Map<TableInfo, Set<unknown>>() };
+      if (direct) await this.connection.run("BEGIN TRANSACTION");
+      pending = this.#pending = { stream, stages: new Map(), state, records: 0, started: performance.now(), direct };
+    }
+    if (pending.direct && keys) {
+      for (const [info, list] of keys) {
+        const known = pending.direct.keys.get(info);
+        if (known) for (const key of list) known.add(key);
+        else pending.direct.keys.set(info, new Set(list));
+      }
+    }
+    for (const [info, list] of page) {
       let stage = pending.stages.get(info);
       if (!stage) {
-        const source = qualified(this.schema, await this.#physical(info));
-        const columns = dataColumns(info.columns!).map((c): [string, ColumnType] => [c, info.columns!.get(c)!]);
-        stage = await Stage.create(this.connection, `__stage_${++this.#stages}`, source, name, columns);
+        const physical = await this.#physical(info);
+        if (pending.direct) {
+          info.holdsRows ??= await hasRows(this.connection, qualified(this.schema, physical));
+          const columns = [...info.columns!];
+          const archived = info.schema.archived && info.columns!.has(info.schema.archived) ? info.schema.archived : undefined;
+          stage = await Stage.direct(this.connection, this.schema, physical, info.schema.name, columns, { extractedAt: pending.direct.stamp, loadId: this.loadId, archived });
+        } else {
+          const columns = dataColumns(info.columns!).map((c): [string, ColumnType] => [c, info.columns!.get(c)!]);
+          stage = await Stage.create(this.connection, `__stage_${++this.#stages}`, qualified(this.schema, physical), info.schema.name, columns);
+        }
         pending.stages.set(info, stage);
       }
       stage.append(list);
@@ -310,13 +389,19 @@ export class LoadRun {
     if (pending.records >= batchRows || performance.now() - pending.started >= batchSeconds * 1000) await this.#flush();
   }
 
-  /** Writes the pending batch and its state in one transaction. */
+  /** A direct batch's time: now, or a millisecond after the last one's. */
+  #nextStamp(): Date {
+    this.#lastStamp = Math.max(Date.now(), this.#lastStamp + 1);
+    return new Date(this.#lastStamp);
+  }
+
+  /** Writes the pending batch and its state in one transaction (a direct batch's, open since its first page). */
   async #flush(): Promise<void> {
     const pending = this.#pending;
     if (!pending) return;
     this.#pending = undefined;
     const { stream, stages } = pending;
-    const stamp: Stamp = { extractedAt: new Date().toISOString(), loadId: this.loadId };
+    const stamp: Stamp = { extractedAt: (pending.direct?.stamp ?? new Date()).toISOString(), loadId: this.loadId };
     const present = [...stages.keys()].sort((a, b) => this.#depth(a.schema) - this.#depth(b.schema));
     const stored = this.#stateToStore(pending.state);
     const hold = this.#replacing(stream);
@@ -329,15 +414,18 @@ export class LoadRun {
       family: [...(this.options.tables ?? []), ...[...this.#tables.values()].map((i) => i.schema)],
     };
     let counts = new Map<TableInfo, TableCounts>();
+    const write = async () => {
+      counts = await writeTables(context, present, stages);
+      if (hold) this.#held.set(stream, stored);
+      else await saveState(this.connection, this.schema, stored, this.loadId);
+    };
     try {
-      await inTransaction(this.connection, async () => {
-        counts = await writeTables(context, present, stages);
-        if (hold) this.#held.set(stream, stored);
-        else await saveState(this.connection, this.schema, stored, this.loadId);
-      });
+      if (pending.direct) await inOpenTransaction(this.connection, write);
+      else await inTransaction(this.connection, write);
     } finally {
       for (const stage of stages.values()) await stage.drop();
     }
+    for (const [info, stage] of stages) if (stage.rows > 0) info.holdsRows = true;
     if (!hold) this.#state = stored;
     let written = 0;
     for (const [info, count] of counts) {
@@ -351,7 +439,7 @@ export class LoadRun {
       written += count.rows;
     }
     this.#stream(stream).rows += written;
-    this.options.onBatch?.({ stream, rows: written, state: stored });
+    this.options.onBatch?.({ stream, rows: written, state: stored, direct: pending.direct !== undefined });
   }
 
   /** True when the pending batch has rows staged for the table. */
@@ -365,6 +453,7 @@ export class LoadRun {
     const pending = this.#pending;
     this.#pending = undefined;
     for (const stage of pending?.stages.values() ?? []) await stage.drop().catch(() => {});
+    if (pending?.direct) await this.connection.run("ROLLBACK").catch(() => {});
   }
 
   /** The state to store for a batch: a full refresh keeps the bookmarks of the streams it re-reads cleared until they move. */

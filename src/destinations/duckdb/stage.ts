@@ -21,7 +21,8 @@ import type { TableRows } from "../../engine/table-rows.ts";
 import type { ColumnType } from "../../engine/types.ts";
 import { RuntimeFailure } from "../../errors.ts";
 import { ident } from "./sql.ts";
-import { RESCUED } from "./tables.ts";
+import { CATALOG } from "./connection.ts";
+import { DELETED_AT, EXTRACTED_AT, isMetaColumn, LOAD_ID, META_COLUMNS, RESCUED } from "./tables.ts";
 import { integerValue, ValueError } from "./values.ts";
 import { CHUNK_ROWS, type ColumnWriter, IntegerWriter, writerFor } from "./vectors.ts";
 
@@ -35,23 +36,49 @@ interface Piece {
 /** Column that keeps each staged row's position in its batch (later rows win a merge). */
 export const ORDER_COLUMN = "__ord";
 
+/** What a stage appending straight into a stored table writes in the destination's own columns. */
+export interface DirectStamp {
+  /** `_extracted_at` of every row (the batch's stamp). */
+  extractedAt: Date;
+  /** `_load_id` of every row. */
+  loadId: string;
+  /** The table's archived column: a row with it true gets `_deleted_at` = `extractedAt` (else NULL). */
+  archived?: string;
+}
+
+/** Where a stage's meta columns sit among its columns, and what fills them (a direct stage). */
+interface MetaSlots {
+  stamp: DirectStamp;
+  extractedAt: number;
+  loadId: number;
+  deletedAt: number;
+  /** The archived column's position, or -1. */
+  archived: number;
+}
+
 /**
  * A temporary table `name` shaped like `source`'s data `columns` (plus the row order) that
  * pages are appended to, column by column; fields of a row that are not columns go to `_rescued`.
+ * A direct stage (`Stage.direct`) appends to the stored table itself instead, inside the
+ * batch's transaction, filling the destination's own columns (see batch.ts for when).
  */
 export class Stage {
   /** Rows in the stage table so far (all appended rows once closed). */
   rows = 0;
   /** Values in `_rescued` (after unknown fields were moved there). */
   rescued = 0;
+  /** Rows appended with the archived column true (a direct stage only). */
+  archivedRows = 0;
   readonly #names: string[];
   readonly #known: Set<string>;
   /** Rows appended but not yet in a chunk (fewer than a chunk's 2048), in order. */
   readonly #waiting: Piece[] = [];
   #waitingRows = 0;
   #closed = false;
-  /** The row order's writer. */
-  readonly #order = new IntegerWriter(integerValue, 64);
+  /** The row order's writer (a temporary stage only). */
+  readonly #order: IntegerWriter | undefined;
+  /** The meta columns of a direct stage. */
+  readonly #meta: MetaSlots | undefined;
   /** Whether the chunk holds appended rows (reset before it is filled again). */
   #used = false;
 
@@ -63,9 +90,19 @@ export class Stage {
     private readonly chunk: DuckDBDataChunk,
     private readonly writers: ColumnWriter[],
     columns: readonly [string, ColumnType][],
+    stamp?: DirectStamp,
   ) {
     this.#names = columns.map(([column]) => column);
-    this.#known = new Set(this.#names);
+    this.#known = new Set(this.#names.filter((name) => !isMetaColumn(name)));
+    if (stamp) {
+      const at = (name: string) => this.#names.indexOf(name);
+      this.#meta = { stamp, extractedAt: at(EXTRACTED_AT), loadId: at(LOAD_ID), deletedAt: at(DELETED_AT), archived: stamp.archived ? at(stamp.archived) : -1 };
+    } else this.#order = new IntegerWriter(integerValue, 64);
+  }
+
+  /** True when rows go straight into the stored table (`Stage.direct`). */
+  get direct(): boolean {
+    return this.#meta !== undefined;
   }
 
   /** Creates the stage table. `table` names the rows' table in errors. */
@@ -76,6 +113,23 @@ export class Stage {
     const types = [...columns.map((_, i) => appender.columnType(i)), appender.columnType(columns.length)];
     const writers = columns.map(([, type], i) => writerFor(type, types[i]!));
     return new Stage(connection, name, table, appender, DuckDBDataChunk.create(types), writers, columns);
+  }
+
+  /**
+   * A stage that appends to the stored table `schema.name` itself (inside the caller's open
+   * transaction): `columns` are all its stored columns in table order, the destination's own
+   * (`_extracted_at`, `_load_id`, `_deleted_at`) filled from `stamp`.
+   */
+  static async direct(connection: DuckDBConnection, schema: string, name: string, table: string, columns: readonly [string, ColumnType][], stamp: DirectStamp): Promise<Stage> {
+    const appender = await connection.createAppender(name, schema, CATALOG);
+    const names = columns.map(([column]) => column);
+    if (appender.columnCount !== columns.length || !META_COLUMNS.every(([meta]) => names.includes(meta))) {
+      appender.closeSync();
+      throw new RuntimeFailure(`DuckDB: table ${schema}.${name} does not have the columns this load knows (${names.join(", ")})`);
+    }
+    const types = columns.map((_, i) => appender.columnType(i));
+    const writers = columns.map(([, type], i) => writerFor(type, types[i]!));
+    return new Stage(connection, name, table, appender, DuckDBDataChunk.create(types), writers, columns, stamp);
   }
 
   /**
@@ -93,9 +147,27 @@ export class Stage {
     if (rescuedAt >= 0) sources[rescuedAt] = withUnknownRescued(rows, this.#known, sources[rescuedAt]);
     for (const value of sources[rescuedAt] ?? []) this.rescued += rescuedValues(value);
     if (rows.length === 0) return;
+    if (this.#meta) this.#fillMeta(this.#meta, sources, rows.length);
     this.#waiting.push({ sources, from: 0, count: rows.length });
     this.#waitingRows += rows.length;
     while (this.#waitingRows >= CHUNK_ROWS) this.#appendChunk(CHUNK_ROWS);
+  }
+
+  /** A direct stage's meta columns for a page of `count` rows: the batch's stamp, and `_deleted_at` where the archived column is true. */
+  #fillMeta(meta: MetaSlots, sources: (readonly unknown[] | undefined)[], count: number): void {
+    const { extractedAt, loadId } = meta.stamp;
+    sources[meta.extractedAt] = new Array<Date>(count).fill(extractedAt);
+    sources[meta.loadId] = new Array<string>(count).fill(loadId);
+    const archived = meta.archived >= 0 ? sources[meta.archived] : undefined;
+    let deletedAt: (Date | null)[] | undefined;
+    if (archived) {
+      for (let r = 0; r < count; r++) {
+        if (archived[r] !== true) continue;
+        (deletedAt ??= new Array<Date | null>(count).fill(null))[r] = extractedAt;
+        this.archivedRows++;
+      }
+    }
+    sources[meta.deletedAt] = deletedAt;
   }
 
   /** Appends the next `count` waiting rows as one chunk, column by column straight into its vectors. */
@@ -131,8 +203,10 @@ export class Stage {
       }
       writer.flush(chunk, c, count);
     }
-    this.#order.sequence(this.rows, count);
-    this.#order.flush(chunk, names.length, count);
+    if (this.#order) {
+      this.#order.sequence(this.rows, count);
+      this.#order.flush(chunk, names.length, count);
+    }
     this.appender.appendDataChunk(chunk);
     this.#used = true;
     this.rows += count;
@@ -154,10 +228,10 @@ export class Stage {
         this.appender.clear();
         this.appender.closeSync();
       } catch {
-        // the table is dropped anyway
+        // the table is dropped anyway (a direct stage's rows go with the rolled-back transaction)
       }
     }
-    await this.connection.run(`DROP TABLE IF EXISTS temp.main.${ident(this.name)}`);
+    if (!this.#meta) await this.connection.run(`DROP TABLE IF EXISTS temp.main.${ident(this.name)}`);
   }
 }
 

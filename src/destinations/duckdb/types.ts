@@ -50,8 +50,8 @@ export interface LoadOptions {
    * in `_loads.migrations`). Tables only met in the events are brought up to date when met.
    */
   tables?: readonly TableSchema[];
-  /** Told after each committed batch. */
-  onBatch?: (info: { stream: string; rows: number; state: State }) => void;
+  /** Told after each committed batch (`direct`: appended straight to the stored tables, see batch.ts). */
+  onBatch?: (info: { stream: string; rows: number; state: State; direct: boolean }) => void;
 }
 
 /** Per table, what a load wrote. */

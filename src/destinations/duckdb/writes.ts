@@ -138,20 +138,20 @@ export interface CascadeLink {
 
 /**
  * Deletes the rows of the last table of `path` that hang (through the tables between)
- * off the parents staged in `parentStage`, except rows whose own key is in `ownStage`
- * (those are replaced by the upsert of that table). Returns the rows removed.
+ * off the parent rows of the relation `parents` (SQL: a stage, or a direct batch's rows),
+ * except rows for which `except` (SQL on alias `d`) holds. Returns the rows removed.
  */
 export async function cascadeDelete(
   connection: DuckDBConnection,
-  parentStage: string,
+  parents: string,
   path: readonly CascadeLink[],
-  own?: { stage: string; key: readonly string[] },
+  except?: string,
 ): Promise<number> {
   const last = path.length - 1;
   const condition = (alias: string, index: number): string => {
     const link = path[index];
     const parentAlias = `p${index}`;
-    const source = index === 0 ? ident(parentStage) : path[index - 1].table;
+    const source = index === 0 ? parents : path[index - 1].table;
     const joins = Object.entries(link.keys).map(([child, parent]) => {
       const left = `${parentAlias}.${ident(parent)}`;
       const right = `${alias}.${ident(child)}`;
@@ -160,6 +160,61 @@ export async function cascadeDelete(
     const deeper = index > 0 ? ` AND ${condition(parentAlias, index - 1)}` : "";
     return `EXISTS (SELECT 1 FROM ${source} AS ${parentAlias} WHERE ${joins.join(" AND ")}${deeper})`;
   };
-  const keep = own ? ` AND NOT EXISTS (SELECT 1 FROM ${ident(own.stage)} AS o WHERE ${matches("o", "d", own.key)})` : "";
+  const keep = except ? ` AND NOT (${except})` : "";
   return await changed(connection, `DELETE FROM ${path[last].table} AS d WHERE ${condition("d", last)}${keep}`);
+}
+
+/** `cascadeDelete`'s exception for rows whose own key is staged in `stage` (the upsert of their table replaces them). */
+export function stagedKey(stage: string, key: readonly string[]): string {
+  return `EXISTS (SELECT 1 FROM ${ident(stage)} AS o WHERE ${matches("o", "d", key)})`;
+}
+
+/**
+ * A batch appended straight into its stored table (a direct stage, see batch.ts): its rows are
+ * the table's rows with the batch's `_extracted_at`, which no other batch has.
+ */
+export interface DirectTarget {
+  /** Qualified stored table. */
+  table: string;
+  /** The batch's time, as a TIMESTAMPTZ SQL literal. */
+  stamp: string;
+  /** The archived column, when the table has one. */
+  archived?: string;
+}
+
+/** The batch's rows of a direct target, as a relation. */
+export function batchRows(target: DirectTarget): string {
+  return `(SELECT * FROM ${target.table} WHERE ${ident(EXTRACTED_AT)} = ${target.stamp})`;
+}
+
+/** True (SQL, on `alias`) for the rows of the direct target's batch. */
+export function ofBatch(target: DirectTarget, alias: string): string {
+  return `${alias}.${ident(EXTRACTED_AT)} IS NOT DISTINCT FROM ${target.stamp}`;
+}
+
+/** `cascadeDelete`'s exception for a direct batch: its own rows, and rows whose own key it brings again (`replaceOlder` of their table replaces them). */
+export function inDirectBatch(target: DirectTarget, key: readonly string[]): string {
+  const own = ofBatch(target, "d");
+  if (key.length === 0) return own;
+  return `${own} OR EXISTS (SELECT 1 FROM ${target.table} AS o WHERE ${ofBatch(target, "o")} AND ${matches("o", "d", key)})`;
+}
+
+/**
+ * The upsert of a batch appended straight into its table: the rows of other batches that have
+ * one of the batch's keys are deleted (the batch holds each key once). An archived record read
+ * again first takes the time it was first stored as archived, as `upsertLatest` gives it.
+ * Returns the rows deleted.
+ */
+export async function replaceOlder(connection: DuckDBConnection, target: DirectTarget, key: readonly string[], archivedRows: number): Promise<number> {
+  const inBatch = `EXISTS (SELECT 1 FROM ${target.table} AS n WHERE ${ofBatch(target, "n")} AND ${matches("n", "t", key)})`;
+  const older = `NOT (${ofBatch(target, "t")})`;
+  if (target.archived && archivedRows > 0) {
+    await connection.run(
+      `UPDATE ${target.table} AS n SET ${ident(DELETED_AT)} = k.${ident(DELETED_AT)}
+       FROM (SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, min(t.${ident(DELETED_AT)}) AS ${ident(DELETED_AT)} FROM ${target.table} AS t
+             WHERE ${older} AND t.${ident(DELETED_AT)} IS NOT NULL AND ${inBatch} GROUP BY ALL) AS k
+       WHERE ${ofBatch(target, "n")} AND n.${ident(target.archived)} IS TRUE AND ${matches("n", "k", key)}`,
+    );
+  }
+  return await changed(connection, `DELETE FROM ${target.table} AS t WHERE ${older} AND ${inBatch}`);
 }
