@@ -199,22 +199,35 @@ export function inDirectBatch(target: DirectTarget, key: readonly string[]): str
   return `${own} OR EXISTS (SELECT 1 FROM ${target.table} AS o WHERE ${ofBatch(target, "o")} AND ${matches("o", "d", key)})`;
 }
 
+/** A direct batch's keys of one table (see `replaceOlder`). */
+const BATCH_KEYS = "__batch_keys";
+
 /**
  * The upsert of a batch appended straight into its table: the rows of other batches that have
- * one of the batch's keys are deleted (the batch holds each key once). An archived record read
- * again first takes the time it was first stored as archived, as `upsertLatest` gives it.
- * Returns the rows deleted.
+ * one of the batch's keys are deleted (the batch holds each key once, none of them NULL). An
+ * archived record read again first takes the time it was first stored as archived, as
+ * `upsertLatest` gives it. Returns the rows deleted.
+ *
+ * The batch's keys are gathered into a temporary table first, so DuckDB knows they are few and
+ * hashes them, not the stored table: written as one correlated `EXISTS` over the table itself, the
+ * plan grouped every stored key (810 440 rows of order_products at 300 000 orders) for each batch,
+ * and the 1M bench's peak RSS rose from 837 to 1 032 MB.
  */
 export async function replaceOlder(connection: DuckDBConnection, target: DirectTarget, key: readonly string[], archivedRows: number): Promise<number> {
-  const inBatch = `EXISTS (SELECT 1 FROM ${target.table} AS n WHERE ${ofBatch(target, "n")} AND ${matches("n", "t", key)})`;
+  const columns = key.map((c) => ident(c)).join(", ");
+  const keys = `temp.main.${ident(BATCH_KEYS)}`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${ident(BATCH_KEYS)} AS SELECT DISTINCT ${columns} FROM ${target.table} AS n WHERE ${ofBatch(target, "n")}`);
+  const same = (alias: string) => key.map((c) => `${alias}.${ident(c)} = b.${ident(c)}`).join(" AND ");
   const older = `NOT (${ofBatch(target, "t")})`;
   if (target.archived && archivedRows > 0) {
     await connection.run(
       `UPDATE ${target.table} AS n SET ${ident(DELETED_AT)} = k.${ident(DELETED_AT)}
-       FROM (SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, min(t.${ident(DELETED_AT)}) AS ${ident(DELETED_AT)} FROM ${target.table} AS t
-             WHERE ${older} AND t.${ident(DELETED_AT)} IS NOT NULL AND ${inBatch} GROUP BY ALL) AS k
+       FROM (SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, min(t.${ident(DELETED_AT)}) AS ${ident(DELETED_AT)} FROM ${target.table} AS t, ${keys} AS b
+             WHERE ${same("t")} AND ${older} AND t.${ident(DELETED_AT)} IS NOT NULL GROUP BY ALL) AS k
        WHERE ${ofBatch(target, "n")} AND n.${ident(target.archived)} IS TRUE AND ${matches("n", "k", key)}`,
     );
   }
-  return await changed(connection, `DELETE FROM ${target.table} AS t WHERE ${older} AND ${inBatch}`);
+  const deleted = await changed(connection, `DELETE FROM ${target.table} AS t USING ${keys} AS b WHERE ${same("t")} AND ${older}`);
+  await connection.run(`DROP TABLE ${keys}`);
+  return deleted;
 }
