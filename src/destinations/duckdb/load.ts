@@ -121,7 +121,7 @@ export class LoadRun {
   readonly #held = new Map<string, State>();
   /** The batch being gathered: a stream's pages staged in DuckDB, and the state after the last of them. */
   #pending: PendingBatch | undefined;
-  /** The time of the last direct batch (each gets a later one: its rows are told apart by it). */
+  /** The time of the last batch (each gets a later one: a direct batch's rows are told apart by it). */
   #lastStamp = 0;
   #root: string | undefined;
   /** Why the load is partial: named streams skipped for a missing scope, replaces refused for want of proof. */
@@ -389,7 +389,7 @@ export class LoadRun {
     if (pending.records >= batchRows || performance.now() - pending.started >= batchSeconds * 1000) await this.#flush();
   }
 
-  /** A direct batch's time: now, or a millisecond after the last one's. */
+  /** A batch's time: now, or a millisecond after the last one's. */
   #nextStamp(): Date {
     this.#lastStamp = Math.max(Date.now(), this.#lastStamp + 1);
     return new Date(this.#lastStamp);
@@ -401,7 +401,7 @@ export class LoadRun {
     if (!pending) return;
     this.#pending = undefined;
     const { stream, stages } = pending;
-    const stamp: Stamp = { extractedAt: (pending.direct?.stamp ?? new Date()).toISOString(), loadId: this.loadId };
+    const stamp: Stamp = { extractedAt: (pending.direct?.stamp ?? this.#nextStamp()).toISOString(), loadId: this.loadId };
     const present = [...stages.keys()].sort((a, b) => this.#depth(a.schema) - this.#depth(b.schema));
     const stored = this.#stateToStore(pending.state);
     const hold = this.#replacing(stream);
@@ -530,6 +530,7 @@ export class LoadRun {
     this.#held.delete(stream);
     for (const info of all) {
       info.replaceTable = undefined;
+      info.holdsRows = undefined; // its rows are now where the stored table was
       // Rows after the swap (none are expected) go in by the table's own mode (the registry's).
       info.mode = info.schema.writeMode;
     }
@@ -542,6 +543,7 @@ export class LoadRun {
       if (info.root !== stream || info.mode !== "replace") continue;
       if (info.replaceTable) await this.connection.run(`DROP TABLE IF EXISTS ${qualified(this.schema, info.replaceTable)}`);
       info.replaceTable = undefined;
+      info.holdsRows = undefined; // written next into the stored table, which is asked again
       info.mode = info.schema.writeMode;
     }
   }
