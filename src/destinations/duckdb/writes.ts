@@ -192,11 +192,15 @@ export function ofBatch(target: DirectTarget, alias: string): string {
   return `${alias}.${ident(EXTRACTED_AT)} IS NOT DISTINCT FROM ${target.stamp}`;
 }
 
-/** `cascadeDelete`'s exception for a direct batch: its own rows, and rows whose own key it brings again (`replaceOlder` of their table replaces them). */
+/**
+ * `cascadeDelete`'s exception for a direct batch: its own rows, and rows whose own key it brings
+ * again (`replaceOlder` of their table replaces them). Keys compare with `=` (a direct batch has no
+ * NULL key): with `IS NOT DISTINCT FROM` this query took 984 ms instead of 52 on a 300 000-order file.
+ */
 export function inDirectBatch(target: DirectTarget, key: readonly string[]): string {
   const own = ofBatch(target, "d");
   if (key.length === 0) return own;
-  return `${own} OR EXISTS (SELECT 1 FROM ${target.table} AS o WHERE ${ofBatch(target, "o")} AND ${matches("o", "d", key)})`;
+  return `${own} OR EXISTS (SELECT 1 FROM ${target.table} AS o WHERE ${ofBatch(target, "o")} AND ${matches("o", "d", key, "=")})`;
 }
 
 /** A direct batch's keys of one table (see `replaceOlder`). */
