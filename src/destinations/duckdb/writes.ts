@@ -221,17 +221,16 @@ export async function replaceOlder(connection: DuckDBConnection, target: DirectT
   const columns = key.map((c) => ident(c)).join(", ");
   const keys = `temp.main.${ident(BATCH_KEYS)}`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${ident(BATCH_KEYS)} AS SELECT DISTINCT ${columns} FROM ${target.table} AS n WHERE ${ofBatch(target, "n")}`);
-  const same = (alias: string) => key.map((c) => `${alias}.${ident(c)} = b.${ident(c)}`).join(" AND ");
   const older = `NOT (${ofBatch(target, "t")})`;
   if (target.archived && archivedRows > 0) {
     await connection.run(
       `UPDATE ${target.table} AS n SET ${ident(DELETED_AT)} = k.${ident(DELETED_AT)}
        FROM (SELECT ${key.map((c) => `t.${ident(c)}`).join(", ")}, min(t.${ident(DELETED_AT)}) AS ${ident(DELETED_AT)} FROM ${target.table} AS t, ${keys} AS b
-             WHERE ${same("t")} AND ${older} AND t.${ident(DELETED_AT)} IS NOT NULL GROUP BY ALL) AS k
+             WHERE ${matches("t", "b", key, "=")} AND ${older} AND t.${ident(DELETED_AT)} IS NOT NULL GROUP BY ALL) AS k
        WHERE ${ofBatch(target, "n")} AND n.${ident(target.archived)} IS TRUE AND ${matches("n", "k", key)}`,
     );
   }
-  const deleted = await changed(connection, `DELETE FROM ${target.table} AS t USING ${keys} AS b WHERE ${same("t")} AND ${older}`);
+  const deleted = await changed(connection, `DELETE FROM ${target.table} AS t USING ${keys} AS b WHERE ${matches("t", "b", key, "=")} AND ${older}`);
   await connection.run(`DROP TABLE ${keys}`);
   return deleted;
 }
