@@ -1,6 +1,6 @@
 /** A load into DuckDB, shared by `load` and `demo`: sync events → destination, optional delete sweep, summary. */
 import type { Config } from "../config/load.ts";
-import { type AnalyticsSummary, DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
+import { type AnalyticsSummary, APPEND_SHARE, DuckDBDestination, type LoadSummary } from "../destinations/duckdb/index.ts";
 import type { DeleteGuard } from "../destinations/duckdb/deletes.ts";
 import { RuntimeFailure } from "../errors.ts";
 import { bindState, checkStoreIdentity } from "../engine/identity.ts";
@@ -16,6 +16,7 @@ import { InterruptGuard } from "../interrupt.ts";
 import { canRedraw, Progress } from "../progress.ts";
 import { type Logger, redact, writeFailure } from "../log.ts";
 import { counted } from "../plural.ts";
+import { boundHeap } from "../heap-bound.ts";
 import { registry } from "../../streams/index.ts";
 
 /** What to load. */
@@ -58,6 +59,8 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const identity = await checkStoreIdentity(client, request.config);
   const { config } = request;
   const destination = await DuckDBDestination.open(request.path, request.schema, { memoryLimit: config.duckdb_memory_limit, threads: config.duckdb_threads });
+  // The JavaScript heap is held near what is live while the load runs (see heap-bound.ts).
+  const heap = boundHeap();
   try {
     // A first-release state gives its child streams their parent's bookmark only where their tables exist.
     const tables = await destination.tables();
@@ -79,6 +82,9 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       onBatch: ({ stream, rows, direct }) =>
         request.log.debug(`committed a batch of ${stream}: ${counted(rows, "row")} with its state (${direct ? "appended to the tables" : "staged, then written"})`, { stream, rows, direct }),
     }));
+    if (summary.appendMemoryLimit !== undefined) {
+      request.log.debug(`DuckDB ran at memory_limit ${summary.appendMemoryLimit} (${APPEND_SHARE * 100}% of duckdb_memory_limit ${config.duckdb_memory_limit}) while this load appended into tables that held no rows`);
+    }
     const deleted: Record<string, number> = {};
     // Archived records an incremental read cannot see (their cursor did not move): the rows held against the count.
     for (const name of request.selection.streams) {
@@ -107,6 +113,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     }
     return { ...summary, deleted, requests: client.requests, throttled: client.throttled, seconds: (performance.now() - started) / 1000 };
   } finally {
+    heap.stop();
     destination.close();
   }
 }
@@ -264,7 +271,8 @@ async function outOfMemoryNamed<T>(memoryLimit: string, work: () => Promise<T>):
     const message = error instanceof Error ? error.message : String(error);
     if (!/could not allocate block|Out of Memory/i.test(message)) throw error;
     throw new RuntimeFailure(
-      `DuckDB ran out of memory within duckdb_memory_limit (${memoryLimit}) while writing a batch: raise duckdb_memory_limit ` +
+      `DuckDB ran out of memory within duckdb_memory_limit (${memoryLimit}; a load into tables that hold no rows runs DuckDB at ` +
+        `${APPEND_SHARE * 100}% of it) while writing a batch: raise duckdb_memory_limit ` +
         `(e.g. 1GB), or lower batch_rows or duckdb_threads. Batches committed before it are kept; the next load resumes ` +
         `from them. (DuckDB: ${message.split("\n")[0]})`,
       { cause: error },

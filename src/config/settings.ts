@@ -179,7 +179,7 @@ const DEFINED = [
     name: "duckdb_memory_limit",
     kind: "string",
     label: "DuckDB memory limit",
-    description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp). The default fits an incremental load into a million stored orders with 100 000 of them changed (a merge batch holds memory for every row group its deletes touch, so what it needs grows with the stored tables: about 100 MB more per million orders whose changes are spread over the table; docs/duckdb.md#memory); a load that outgrows it fails (exit 1) keeping its committed batches.",
+    description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp). The default fits an incremental load into a million stored orders with 100 000 of them changed (a merge batch holds memory for every row group its deletes touch, so what it needs grows with the stored tables: about 100 MB more per million orders whose changes are spread over the table; docs/duckdb.md#memory); a load that outgrows it fails (exit 1) keeping its committed batches. A load into tables that hold no rows runs DuckDB at 37.5% of it (appends spill what they cannot hold; docs/duckdb.md#memory).",
     value: "256MB",
     pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
   },

@@ -1,4 +1,8 @@
-/** A load that outgrows `duckdb_memory_limit`: a runtime failure naming our setting, and a rerun with room completes. */
+/**
+ * A load that outgrows `duckdb_memory_limit`: a runtime failure naming our setting, and a rerun
+ * with room completes. A load into tables that hold no rows runs DuckDB at its append share of the
+ * limit; a load into stored rows, or into a file with DuckDB's own 256 KiB blocks, at all of it.
+ */
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +10,11 @@ import type { Emulator } from "../../src/emulator/index.ts";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
 import { emulatorWithConfig } from "../support/emulator.ts";
 import { query } from "./fixtures.ts";
+import { DuckDBDestination, loadEvents } from "../../src/destinations/duckdb/index.ts";
+import { memoryBytes } from "../../src/destinations/duckdb/memory.ts";
+
+/** The debug line a load prints when it ran DuckDB at its append share. */
+const APPEND_LINE = /DuckDB ran at memory_limit (\S+ \S+) \(37\.5% of duckdb_memory_limit 256MB\) while this load appended into tables that held no rows/;
 
 describe("duckdb_memory_limit too small for a batch", () => {
   let emulator: Emulator;
@@ -22,7 +31,7 @@ describe("duckdb_memory_limit too small for a batch", () => {
     const tight = writeFile(dir, "tight.json", { ...raw, duckdb_memory_limit: "4MB" });
     const failed = await runCli(["load", "--config", tight, "--duckdb", db, "--streams", "orders"]);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("DuckDB ran out of memory within duckdb_memory_limit (4MB)");
+    expect(failed.stderr).toContain("DuckDB ran out of memory within duckdb_memory_limit (4MB;");
     expect(failed.stderr).toContain("raise duckdb_memory_limit");
     const [last] = await query(db, "select status from bigcommerce._loads order by started_at desc limit 1");
     expect(last.status).toBe("failed");
@@ -51,4 +60,54 @@ describe("duckdb_memory_limit too small for a batch", () => {
     const [orders] = await query(earlier, "select count(*)::int as n from bigcommerce.orders");
     expect(orders!.n).toBe(300);
   }, 60_000);
+
+  it("a first load runs DuckDB at 37.5% of duckdb_memory_limit and loads everything; the next load, into stored rows, at all of it", async () => {
+    const config = writeFile(dir, "share.json", { ...raw, duckdb_memory_limit: "256MB" });
+    const db = join(dir, "share.duckdb");
+    const streams = "orders,order_products,order_shipping_addresses,order_coupons";
+    const first = await runCli(["load", "--config", config, "--duckdb", db, "--streams", streams, "--verbose"]);
+    expect(first.code, first.stderr).toBe(0);
+    // 256MB is 244.1 MiB to DuckDB; 3/8 of it 91.5 MiB.
+    expect(APPEND_LINE.exec(first.stderr)?.[1]).toBe("91.5 MiB");
+    const [orders] = await query(db, "select count(*)::int as n, count(distinct id)::int as ids from bigcommerce.orders");
+    expect(orders).toEqual({ n: 300, ids: 300 });
+    const second = await runCli(["load", "--config", config, "--duckdb", db, "--streams", streams, "--verbose"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain("committed a batch");
+    expect(second.stderr).not.toMatch(APPEND_LINE);
+  }, 60_000);
+
+  it("a file with DuckDB's 256 KiB blocks runs a first load at the whole limit", async () => {
+    const config = writeFile(dir, "share-blocks.json", { ...raw, duckdb_memory_limit: "256MB" });
+    const db = join(dir, "share-earlier.duckdb");
+    (await DuckDBInstance.create(db)).closeSync();
+    const loaded = await runCli(["load", "--config", config, "--duckdb", db, "--streams", "orders", "--verbose"]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stderr).toContain("committed a batch");
+    expect(loaded.stderr).not.toMatch(APPEND_LINE);
+  }, 60_000);
+
+  it("a load gives DuckDB its whole limit back when it ends; without a limit it leaves DuckDB's own alone", async () => {
+    const limitOf = async (destination: DuckDBDestination) => String((await destination.connection.runAndReadAll("select current_setting('memory_limit')")).getRows()[0]![0]);
+    const path = join(dir, "whole.duckdb");
+    const destination = await DuckDBDestination.open(path, "bigcommerce", { memoryLimit: "256MB" });
+    try {
+      const summary = await destination.load((async function* () {})());
+      expect(summary.appendMemoryLimit).toBe("91.5 MiB");
+      expect(await limitOf(destination)).toBe("244.1 MiB");
+    } finally {
+      destination.close();
+    }
+    const unlimited = await loadEvents((async function* () {})(), { path: join(dir, "unlimited.duckdb") });
+    expect(unlimited.appendMemoryLimit).toBeUndefined();
+  });
+
+  it("reads a limit the way DuckDB does: MB is 1000², MiB 1024²", () => {
+    expect(memoryBytes("256MB")).toBe(256e6);
+    expect(memoryBytes("1.5 GiB")).toBe(1.5 * 2 ** 30);
+    expect(memoryBytes("512KiB")).toBe(512 * 1024);
+    expect(memoryBytes("100B")).toBe(100);
+    expect(memoryBytes("lots")).toBeUndefined();
+    expect(memoryBytes("12 XB")).toBeUndefined();
+  });
 });

@@ -50,7 +50,7 @@ export class DuckDBDestination {
 
   /** Loads sync events (see `LoadRun`); throws what failed after recording it in `_loads`. */
   async load(events: AsyncIterable<SyncEvent>, options: LoadOptions = {}): Promise<LoadSummary> {
-    return await new LoadRun(this.connection, this.schema, await this.readState(), options).run(events);
+    return await new LoadRun(this.connection, this.schema, await this.readState(), options, this.database.memoryLimit).run(events);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 export { DuckDBDestination, loadEvents, type LoadEventsOptions, markDeleted, type MarkDeletedOptions, readState } from "./destination.ts";
 export type { DatabaseOptions } from "./connection.ts";
+export { APPEND_SHARE } from "./memory.ts";
 export { type ExportOptions, exportTables } from "./export.ts";
 export { sqlType } from "./column-types.ts";
 export { LOADS_TABLE, STATE_TABLE } from "./bookkeeping.ts";

@@ -24,6 +24,7 @@ import { Interrupted, RuntimeFailure } from "../../errors.ts";
 import { type AnalyticsSummary, refreshAnalytics } from "./analytics.ts";
 import { closeInterruptedLoads, type LoadRecord, REPLACE_MARK, saveState, startLoad, updateLoad } from "./bookkeeping.ts";
 import { inOpenTransaction, inTransaction } from "./connection.ts";
+import { MemoryBudget } from "./memory.ts";
 import { type BatchContext, type TableCounts, type TableInfo, writesDirect, writeTables } from "./batch.ts";
 import { ident, qualified } from "./sql.ts";
 import { type Migration, upgradeTables } from "./retype.ts";
@@ -134,15 +135,18 @@ export class LoadRun {
   readonly #retyped = (migration: Migration) => this.#migrations.push(migration);
   readonly #started = new Date();
   #analytics: AnalyticsSummary | undefined;
+  /** DuckDB's memory limit through the load: its append share while it only appends into tables that held no rows. */
+  #memory!: MemoryBudget;
 
   constructor(
     readonly connection: DuckDBConnection,
     readonly schema: string,
     state: State,
     readonly options: LoadOptions = {},
-    loadId?: string,
+    /** `duckdb_memory_limit`, which the load's memory budget shares out (undefined: DuckDB's own, left alone). */
+    readonly memoryLimit?: string,
   ) {
-    this.loadId = loadId ?? newLoadId(this.#started);
+    this.loadId = newLoadId(this.#started);
     this.#state = structuredClone(state);
     this.#initial = structuredClone(state);
   }
@@ -156,6 +160,7 @@ export class LoadRun {
     await closeInterruptedLoads(this.connection, this.schema);
     await dropReplaceTables(this.connection, this.schema);
     await startLoad(this.connection, this.schema, this.loadId, this.#started.toISOString(), this.options.metadata);
+    this.#memory = await MemoryBudget.start(this.connection, this.schema, this.memoryLimit);
     try {
       await this.#upgrade();
       const iterator = events[Symbol.asyncIterator]();
@@ -185,6 +190,8 @@ export class LoadRun {
       if (outcome === "interrupted") return await this.#record(outcome, message);
       await this.#record(outcome, message).catch(() => {});
       throw error;
+    } finally {
+      await this.#memory.whole().catch(() => {});
     }
     const missing = this.#incomplete;
     return missing.length === 0 ? await this.#record("success") : await this.#record("partial", missing.join("; "));
@@ -356,6 +363,8 @@ export class LoadRun {
     let pending = this.#pending;
     if (!pending) {
       const direct = keys && { stamp: this.#nextStamp(), keys: new Map<TableInfo, Set<unknown>>() };
+      // A staged batch's temporary tables keep DuckDB's 256 KiB blocks: they get the whole limit.
+      if (!direct) await this.#memory.whole();
       if (direct) await this.connection.run("BEGIN TRANSACTION");
       pending = this.#pending = { stream, stages: new Map(), state, records: 0, started: performance.now(), direct };
     }
@@ -579,6 +588,7 @@ export class LoadRun {
       requests,
       state: this.#state,
       analytics: this.#analytics,
+      ...(this.#memory.appendLimit !== undefined && { appendMemoryLimit: this.#memory.appendLimit }),
       error,
     };
   }

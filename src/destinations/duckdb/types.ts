@@ -115,5 +115,10 @@ export interface LoadSummary {
   state: State;
   /** The analytics views refreshed at the end (absent when the refresh did not happen). */
   analytics?: AnalyticsSummary;
+  /**
+   * DuckDB's `memory_limit` while the load appended into tables that held no rows, as DuckDB reads it
+   * (e.g. `91.5 MiB`: `APPEND_SHARE` of the limit); absent when the load ran with the whole limit.
+   */
+  appendMemoryLimit?: string;
   error?: string;
 }
