@@ -1,14 +1,17 @@
 /**
  * A load that outgrows `duckdb_memory_limit`: a runtime failure naming our setting, and a rerun
  * with room completes. A load into tables that hold no rows runs DuckDB at its append share of the
- * limit; a load into stored rows, or into a file with DuckDB's own 256 KiB blocks, at all of it.
+ * limit while it appends straight to the tables; a staged batch, a load into stored rows, or one
+ * into a file with DuckDB's own 256 KiB blocks gets all of it, and so does what follows a load.
  */
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
-import { emulatorWithConfig } from "../support/emulator.ts";
+import { emulatorWithConfig, FAST_RETRIES } from "../support/emulator.ts";
+import { clientFor, sync } from "../../src/engine/sync.ts";
+import type { SyncEvent } from "../../src/engine/types.ts";
 import { query } from "./fixtures.ts";
 import { DuckDBDestination, loadEvents } from "../../src/destinations/duckdb/index.ts";
 import { memoryBytes } from "../../src/destinations/duckdb/memory.ts";
@@ -101,6 +104,37 @@ describe("duckdb_memory_limit too small for a batch", () => {
     const unlimited = await loadEvents((async function* () {})(), { path: join(dir, "unlimited.duckdb") });
     expect(unlimited.appendMemoryLimit).toBeUndefined();
   });
+
+  for (const [name, writeModes, during] of [
+    ["a first load appended straight to the tables keeps DuckDB at its share while it runs", undefined, "91.5 MiB"],
+    ["a first load whose batches are staged (append mode) gives DuckDB the whole limit from its first batch", { orders: "append" as const }, "244.1 MiB"],
+  ] as const) {
+    it(name, async () => {
+      const { emulator: store, config } = await emulatorWithConfig({ sizes: { orders: 60 } }, { page_size: 20 });
+      const path = join(dir, `during-${writeModes ? "staged" : "direct"}.duckdb`);
+      const destination = await DuckDBDestination.open(path, "bigcommerce", { memoryLimit: "256MB" });
+      const seen: string[] = [];
+      try {
+        const events = sync({ config, selection: { streams: ["orders"] }, state: { bookmarks: {} }, client: clientFor(config, FAST_RETRIES) });
+        // The destination has handled each event by the time the generator resumes: DuckDB's limit then is the load's.
+        async function* watched(): AsyncGenerator<SyncEvent> {
+          for await (const event of events) {
+            yield event;
+            if (event.type === "batch") seen.push(String((await destination.connection.runAndReadAll("select current_setting('memory_limit')")).getRows()[0]![0]));
+          }
+        }
+        const summary = await destination.load(watched(), { writeModes, batchRows: 20 });
+        expect(summary.status).toBe("success");
+        expect(summary.appendMemoryLimit).toBe("91.5 MiB");
+        expect(summary.tables.orders!.rows).toBe(60);
+      } finally {
+        destination.close();
+        await store.close();
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(seen)).toEqual(new Set([during]));
+    }, 30_000);
+  }
 
   it("reads a limit the way DuckDB does: MB is 1000², MiB 1024²", () => {
     expect(memoryBytes("256MB")).toBe(256e6);
