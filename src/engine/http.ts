@@ -4,6 +4,7 @@
  * waited out, and errors that name the endpoint (never the token).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Buffer } from "node:buffer";
 import { setMaxListeners } from "node:events";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
@@ -267,12 +268,18 @@ const inflateAsync = promisify(inflate);
 /** The body as text, decompressed when the server compressed it (we ask for gzip or deflate). */
 async function bodyText(response: Dispatcher.ResponseData): Promise<string> {
   const encoding = String(response.headers["content-encoding"] ?? "").trim().toLowerCase();
-  if (encoding === "" || encoding === "identity") return await response.body.text();
   const bytes = Buffer.from(await response.body.arrayBuffer());
+  if (encoding === "" || encoding === "identity") return decoded(bytes);
   if (bytes.length === 0) return ""; // nothing to decompress (e.g. a 204 that names an encoding)
-  if (encoding === "gzip" || encoding === "x-gzip") return (await gunzipAsync(bytes)).toString("utf8");
-  if (encoding === "deflate") return (await inflateAsync(bytes)).toString("utf8");
+  if (encoding === "gzip" || encoding === "x-gzip") return decoded(await gunzipAsync(bytes));
+  if (encoding === "deflate") return decoded(await inflateAsync(bytes));
   throw new Error(`unsupported content-encoding ${encoding}`);
+}
+
+/** UTF-8 bytes as a string, a leading byte-order mark dropped (JSON.parse rejects one). */
+function decoded(bytes: Buffer): string {
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The code of an error that means no connection could be made (nothing to retry for long), else undefined. */

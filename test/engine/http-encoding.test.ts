@@ -1,7 +1,8 @@
 /**
  * The client asks for compressed answers, as BigCommerce gives them, and reads them: a server
  * that answers gzip, deflate or plain JSON (chosen per path) gives the same parsed body, and
- * the client says what it accepts.
+ * the client says what it accepts. Bodies all in ASCII and bodies that start with a UTF-8
+ * byte-order mark read the same.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../src/engine/http.ts";
 
 const BODY = [{ id: 1, total_inc_tax: "12.5000", name: "Ünïcødé" }];
+const ASCII_BODY = [{ id: 2, total_inc_tax: "3.0000", name: "plain" }];
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 let server: Server;
 let client: ApiClient;
 const accepted: string[] = [];
@@ -17,7 +20,8 @@ const accepted: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     accepted.push(String(req.headers["accept-encoding"]));
-    const json = Buffer.from(JSON.stringify(BODY));
+    const text = Buffer.from(JSON.stringify(req.url!.includes("ascii") ? ASCII_BODY : BODY));
+    const json = req.url!.includes("bom") ? Buffer.concat([BOM, text]) : text;
     if (req.url!.includes("/empty")) {
       res.writeHead(204, { "content-encoding": "gzip" });
       res.end();
@@ -39,6 +43,11 @@ describe("compressed answers", () => {
     const response = await client.get("v2", encoding);
     expect(response.status).toBe(200);
     expect(response.body).toEqual(BODY);
+  });
+
+  it.each(["gzip-ascii", "plain-ascii", "plain-bom", "gzip-bom", "gzip-ascii-bom"])("reads a %s body", async (path) => {
+    const response = await client.get("v2", path);
+    expect(response.body).toEqual(path.includes("ascii") ? ASCII_BODY : BODY);
   });
 
   it("reads a 204 that names an encoding but has no body as no body", async () => {
