@@ -2,6 +2,7 @@
  * The one definition of tap-bigcommerce's settings. `--about`, `plugin.yml`, config
  * validation and the docs are all generated from this list.
  */
+import { MEMORY_SIZE_PATTERN } from "../memory-size.ts";
 
 /** A setting's kind, as Meltano names them. */
 export type SettingKind = "string" | "password" | "integer" | "number" | "boolean" | "date_iso8601" | "object";
@@ -181,7 +182,7 @@ const DEFINED = [
     label: "DuckDB memory limit",
     description: "`load`: DuckDB's memory_limit; past it DuckDB spills to a temp directory beside the file (<file>.tmp). The default fits an incremental load into a million stored orders with 100 000 of them changed (a merge batch holds memory for every row group its deletes touch, so what it needs grows with the stored tables: about 100 MB more per million orders whose changes are spread over the table; docs/duckdb.md#memory); a load that outgrows it fails (exit 1) keeping its committed batches. A load into tables that hold no rows runs DuckDB at 37.5% of it (appends spill what they cannot hold; docs/duckdb.md#memory).",
     value: "256MB",
-    pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+    pattern: MEMORY_SIZE_PATTERN,
   },
   {
     name: "duckdb_threads",

@@ -44,6 +44,8 @@ const CASES: Case[] = [
   setting("store_hash with capitals", { store_hash: "ABC123" }, /setting 'store_hash'.*must match/),
   setting("store_hash with a slash", { store_hash: "abc/123" }, /setting 'store_hash'.*must match/),
   setting("store_hash empty", { store_hash: "" }, /setting 'store_hash'.*must not be empty/),
+  setting("duckdb_memory_limit without a unit", { duckdb_memory_limit: "256" }, /setting 'duckdb_memory_limit'.*must match/),
+  setting("duckdb_memory_limit in an unknown unit", { duckdb_memory_limit: "2 XB" }, /setting 'duckdb_memory_limit'.*must match/),
   setting("store_hash a number", { store_hash: 123 }, /setting 'store_hash'.*must be a string/),
   setting("access_token a number", { access_token: 12345678 }, /setting 'access_token'.*must be a string/),
   setting("access_token empty", { access_token: "" }, /setting 'access_token'.*must not be empty/),

@@ -14,7 +14,7 @@ import { clientFor, sync } from "../../src/engine/sync.ts";
 import type { SyncEvent } from "../../src/engine/types.ts";
 import { query } from "./fixtures.ts";
 import { DuckDBDestination, loadEvents } from "../../src/destinations/duckdb/index.ts";
-import { memoryBytes } from "../../src/destinations/duckdb/memory.ts";
+import { memoryBytes } from "../../src/memory-size.ts";
 
 /** The debug line a load prints when it ran DuckDB at its append share. */
 const APPEND_LINE = /DuckDB ran at memory_limit (\S+ \S+) \(37\.5% of duckdb_memory_limit 256MB\) while this load appended into tables that held no rows/;

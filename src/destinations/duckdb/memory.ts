@@ -10,22 +10,12 @@
  * same CPU; 100 000 orders 463–469 MB against 508–514 MB (docs/performance.md).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { memoryBytes } from "../../memory-size.ts";
 import { NEW_FILE_BLOCK_SIZE } from "./connection.ts";
 import { literal } from "./sql.ts";
 
 /** The share of `duckdb_memory_limit` DuckDB gets while a load only appends into tables that held no rows (256MB → 96MB). */
 export const APPEND_SHARE = 3 / 8;
-
-/** Bytes per unit of a `duckdb_memory_limit` (DuckDB's own reading: MB is 1000², MiB 1024²). */
-const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
-
-/** The bytes of a memory limit such as `256MB` (the form the setting's pattern allows); undefined for any other text. */
-export function memoryBytes(limit: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)$/.exec(limit.trim());
-  if (!match) return undefined;
-  const unit = UNITS[match[2]!];
-  return unit === undefined ? undefined : Number(match[1]) * unit;
-}
 
 /**
  * True when a load into `schema` only appends cheaply: no data table of it holds a row (the
