@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { closest, type Config } from "../config/load.ts";
 import { InputError } from "../errors.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
-import { findStream } from "./registry.ts";
+import { findStream, rootStreamOf } from "./registry.ts";
 import type { ClientOptions } from "./http.ts";
 import { enforceTableLimit, planStream, type TablePlan, tablesOf } from "./schema.ts";
 import { readStoreFieldNames } from "./store-discovery.ts";
@@ -68,6 +68,25 @@ export function tableJsonSchema(table: TableSchema): JsonSchema {
   return { type: "object", properties, additionalProperties: false };
 }
 
+/**
+ * The property that tells Singer targets a record was deleted (archived): pipelinewise targets delete the rows
+ * that have it set under `hard_delete`, Meltano SDK targets keep it in their `_sdc_deleted_at` column under
+ * `add_record_metadata` (docs/hosts.md). It carries the time the run read the archive (the RECORD's
+ * `time_extracted`): BigCommerce gives no time of archiving.
+ */
+export const SINGER_DELETED_AT = "_sdc_deleted_at";
+
+/**
+ * A table's JSON Schema as the catalog lists it and Singer SCHEMA messages declare it: its columns, and
+ * `_sdc_deleted_at` when the table can hold rows of archived records (its top-level stream has an `archived`
+ * rule: orders and every table below it).
+ */
+export function singerTableSchema(table: TableSchema, registry: readonly StreamDefinition[] = defaultRegistry): JsonSchema {
+  const schema = tableJsonSchema(table);
+  if (!rootStreamOf(registry, table.stream)?.archived) return schema;
+  return { ...schema, properties: { ...schema.properties, [SINGER_DELETED_AT]: { type: ["null", "string"], format: "date-time" } } };
+}
+
 /** The Singer metadata keys the tap writes and reads, each named once. */
 export const META = {
   inclusion: "inclusion",
@@ -98,7 +117,13 @@ function storeFieldsOf(plan: TablePlan): Map<string, { path: string; name: strin
 }
 
 /** A catalog entry for one table. */
-function entryOf(table: TableSchema, stream: StreamDefinition, storeFields = new Map<string, { path: string; name: string }>()): CatalogEntry {
+function entryOf(
+  table: TableSchema,
+  stream: StreamDefinition,
+  registry: readonly StreamDefinition[],
+  storeFields = new Map<string, { path: string; name: string }>(),
+): CatalogEntry {
+  const schema = singerTableSchema(table, registry);
   const cursor = table.name === stream.name ? stream.cursor?.field : undefined;
   const automatic = new Set([...table.primaryKey, ...(cursor ? [cursor] : []), ...Object.keys(table.parent?.keys ?? {})]);
   const streamMetadata: Record<string, unknown> = {
@@ -128,10 +153,14 @@ function entryOf(table: TableSchema, stream: StreamDefinition, storeFields = new
       },
     });
   }
+  // Written by the Singer host, not read from the API: always there.
+  if (schema.properties?.[SINGER_DELETED_AT]) {
+    metadata.push({ breadcrumb: ["properties", SINGER_DELETED_AT], metadata: { [META.inclusion]: "automatic", [META.selectedByDefault]: true } });
+  }
   return {
     tap_stream_id: table.name,
     stream: table.name,
-    schema: tableJsonSchema(table),
+    schema,
     key_properties: table.primaryKey,
     ...(cursor ? { replication_key: cursor, replication_method: "INCREMENTAL" } : { replication_method: "FULL_TABLE" }),
     metadata,
@@ -149,7 +178,7 @@ export function discover(config: Config, registry: readonly StreamDefinition[] =
     const plan = planStream(stream, { maxNestingDepth: config.max_nesting_depth, storeFields });
     for (const table of tablesOf(plan)) {
       tables.push(table);
-      entries.push(entryOf(table, stream, table === plan.table ? storeFieldsOf(plan) : undefined));
+      entries.push(entryOf(table, stream, registry, table === plan.table ? storeFieldsOf(plan) : undefined));
     }
   }
   enforceTableLimit(tables.filter((t) => entries.some((e) => e.tap_stream_id === t.name && isSelectedByDefault(e))), config.max_tables, config.max_nesting_depth);

@@ -4,10 +4,9 @@
  */
 import type { Writable } from "node:stream";
 import type { Config } from "../config/load.ts";
-import { tableJsonSchema } from "../engine/catalog.ts";
-import { rootStreamOf } from "../engine/registry.ts";
+import { SINGER_DELETED_AT, singerTableSchema } from "../engine/catalog.ts";
 import { childrenSummary, sync, type SyncOptions } from "../engine/sync.ts";
-import type { JsonSchema, State, StreamDefinition, TableSchema } from "../engine/types.ts";
+import type { State } from "../engine/types.ts";
 import { registry as defaultRegistry } from "../../streams/index.ts";
 import { Interrupted } from "../errors.ts";
 import { redact } from "../log.ts";
@@ -23,24 +22,6 @@ export interface SingerSummary {
   state: State | undefined;
   /** Set when SIGINT/SIGTERM stopped the sync (the last STATE written covers every record written). */
   interrupted?: Interrupted;
-}
-
-/**
- * The property that tells Singer targets a record was deleted (archived): pipelinewise targets delete the rows
- * that have it set under `hard_delete`, Meltano SDK targets keep it in their `_sdc_deleted_at` column under
- * `add_record_metadata` (docs/hosts.md). It carries the time the run read the archive (the RECORD's
- * `time_extracted`): BigCommerce gives no time of archiving.
- */
-const SINGER_DELETED_AT = "_sdc_deleted_at";
-
-/**
- * The SCHEMA of a table as Singer output writes it: its columns, and `_sdc_deleted_at` when the table can hold
- * rows of archived records (its top-level stream has an `archived` rule: orders and every table below it).
- */
-function singerTableSchema(table: TableSchema, registry: readonly StreamDefinition[]): JsonSchema {
-  const schema = tableJsonSchema(table);
-  if (!rootStreamOf(registry, table.stream)?.archived) return schema;
-  return { ...schema, properties: { ...schema.properties, [SINGER_DELETED_AT]: { type: ["null", "string"], format: "date-time" } } };
 }
 
 /** Writes text to a stream, waiting when its buffer is full (memory stays bounded by one page). */

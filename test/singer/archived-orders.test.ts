@@ -20,6 +20,8 @@ let config: string;
 let catalog: string;
 /** Tables whose parent chain (catalog `parent-tap-stream-id`) reaches `orders`, `orders` included. */
 let underOrders: Set<string>;
+/** The catalog `--discover` wrote. */
+let full: Catalog;
 let first: SingerMessage[];
 let second: SingerMessage[];
 /** Archived between the runs: one with coupons, one without. */
@@ -48,7 +50,7 @@ beforeAll(async () => {
   config = writeFile(dir, "config.json", emulatorSettings(emulator, { page_size: 10 }));
   const discovered = await runCli(["--config", config, "--discover"]);
   expect(discovered.code, discovered.stderr).toBe(0);
-  const full = JSON.parse(discovered.stdout) as Catalog;
+  full = JSON.parse(discovered.stdout) as Catalog;
   const parentOf = new Map(full.streams.map((s) => [s.tap_stream_id, rootMetadata(s)["parent-tap-stream-id"] as string | undefined]));
   const rootOf = (id: string): string => (parentOf.get(id) ? rootOf(parentOf.get(id)!) : id);
   underOrders = new Set(full.streams.map((s) => s.tap_stream_id).filter((id) => rootOf(id) === "orders"));
@@ -78,6 +80,22 @@ describe("archived orders in Singer output", () => {
       expect(schemaOf(messages, "customers")!.properties).not.toHaveProperty(DELETED_AT);
     }
     for (const stream of ["orders", "order_products", "order_coupons"]) expect(schemaOf(second, stream), stream).toBeDefined();
+  });
+
+  it("the --discover catalog lists _sdc_deleted_at as its SCHEMA messages declare it, for the same tables, always selected", () => {
+    for (const entry of full.streams) {
+      const property = (entry.schema.properties as Record<string, unknown>)[DELETED_AT];
+      const metadata = entry.metadata.find((m) => m.breadcrumb.length === 2 && m.breadcrumb[1] === DELETED_AT)?.metadata;
+      if (!underOrders.has(entry.tap_stream_id)) {
+        expect(property, entry.tap_stream_id).toBeUndefined();
+        expect(metadata, entry.tap_stream_id).toBeUndefined();
+        continue;
+      }
+      expect(property, entry.tap_stream_id).toEqual({ type: ["null", "string"], format: "date-time" });
+      expect(metadata, entry.tap_stream_id).toMatchObject({ inclusion: "automatic" });
+      const declared = schemaOf(second, entry.tap_stream_id);
+      if (declared) expect((declared.properties as Record<string, unknown>)[DELETED_AT]).toEqual(property);
+    }
   });
 
   it("the first run's records are all live: none carries a non-null _sdc_deleted_at", () => {
