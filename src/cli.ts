@@ -55,7 +55,7 @@ async function singer(args: string[]): Promise<number> {
     writeFailure(`interrupted: ${counted(total, "record")} written; the last STATE covers them: run again with it to resume`, { exit_code: code, records: total });
     return code;
   }
-  log(`done: ${counted(total, "record")} in ${counted(summary.records.size, "table")}, ${counted(summary.requests, "request")}`);
+  log(`done: ${counted(total, "record")} in ${counted(summary.records.size, "table")}, ${counted(client.requests, "API request")}`);
   const missing = summary.skipped.filter((s) => s.fails);
   if (missing.length > 0) {
     writeFailure(`partial sync: ${missing.map((s) => s.reason).join("; ")}`, { exit_code: 1, records: total });

@@ -16,7 +16,6 @@ import type { Progress } from "../progress.ts";
 /** What a Singer sync reports when it ends. */
 export interface SingerSummary {
   records: Map<string, number>;
-  requests: number;
   /** Streams skipped for a missing scope; `fails`: the user named it, so the run fails (exit 1). */
   skipped: { stream: string; reason: string; fails: boolean }[];
   state: State | undefined;
@@ -33,7 +32,7 @@ export async function writeOut(out: Writable, text: string): Promise<void> {
 export async function singerSync(
   options: Omit<SyncOptions, "config"> & { config: Config; out: Writable; log: (message: string) => void; progress?: Progress },
 ): Promise<SingerSummary> {
-  const summary: SingerSummary = { records: new Map(), requests: 0, skipped: [], state: undefined };
+  const summary: SingerSummary = { records: new Map(), skipped: [], state: undefined };
   let lastState = "";
   /** Top-level streams read in full this run. */
   const fullTable = new Set<string>();
@@ -76,7 +75,6 @@ export async function singerSync(
         options.log(`sync ${event.stream}: ${event.incremental ? `incremental since ${event.since ?? "the beginning"}` : "full table"}`);
         break;
       case "stream-end":
-        summary.requests += event.requests;
         options.log(`sync ${event.stream}: done, ${counted(event.records, "record")}, ${counted(event.requests, "request")}${childrenSummary(event.children)}`);
         // A target that overwrites tables (load_method overwrite) would empty one on a full read's word alone.
         if (fullTable.has(event.stream) && options.selection.streams.includes(event.stream) && event.records === 0 && event.proof === undefined) {
