@@ -14,7 +14,7 @@ import { RuntimeFailure } from "../errors.ts";
 import type { ApiClient } from "./http.ts";
 import { readCounts } from "./count-check.ts";
 import { filterTimestamp, readPages } from "./paginate.ts";
-import { channelScope, pageSizeOf } from "./registry.ts";
+import { channelScope, listRequest, pageSizeOf } from "./registry.ts";
 import type { ArchivedRule, CountCheck, RootStream } from "./types.ts";
 
 /** The live rows (not marked deleted) a destination holds for a stream keyed by one integer id. */
@@ -73,10 +73,7 @@ export async function sweepArchived(client: ApiClient, stream: RootStream, confi
     if (heldHere <= live) return;
     if (heldHere <= pageSize || lo === hi) {
       const listed = new Set<number>();
-      const pages = readPages(client, {
-        stream: stream.name, api: stream.api, path: stream.path, style: stream.pagination, pageSize, params: { ...stream.params, ...scope, ...range(lo, hi) },
-        key: stream.primaryKey,
-      });
+      const pages = readPages(client, { ...listRequest(stream, config.page_size, { ...stream.params, ...scope, ...range(lo, hi) }), key: stream.primaryKey });
       for await (const page of pages) for (const record of page) listed.add(Number(record[stream.primaryKey[0]]));
       for (const id of await held.ids(lo, hi)) if (!listed.has(id)) gone.push(id);
       return;
