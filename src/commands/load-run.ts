@@ -97,7 +97,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
       const marked = await destination.markArchived(table, swept.gone, family);
       if (marked > 0) deleted[name] = marked;
       request.log(
-        `archived ${name}: ${counted(swept.held, "live row")} held, ${swept.counted} counted by the API` +
+        `archived ${name}: ${counted(swept.held, "live id")} held, ${swept.counted} counted by the API` +
           (swept.gone.length > 0 ? `; ${swept.gone.length} no longer listed (archived), marked deleted with their children` : "") +
           ` (${counted(swept.requests, "request")})`,
       );

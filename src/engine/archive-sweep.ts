@@ -21,9 +21,12 @@ import type { ArchivedRule, CountCheck, RootStream } from "./types.ts";
 export interface HeldIds {
   /** The smallest and largest live id held, or undefined when none is. */
   bounds(): Promise<[number, number] | undefined>;
-  /** How many live rows are held with an id in [lo, hi], and per group (`CountCheck.groups.field`). */
-  count(lo: number, hi: number): Promise<{ total: number; groups: Map<string, number> }>;
-  /** The live ids held in [lo, hi]. */
+  /**
+   * How many live ids are held in [lo, hi] (an id held in several rows, as an append-mode table keeps its
+   * versions, counts once), and the groups (`CountCheck.groups.field`) their rows are in.
+   */
+  count(lo: number, hi: number): Promise<{ total: number; groups: Set<string> }>;
+  /** The live ids held in [lo, hi], each once, ascending. */
   ids(lo: number, hi: number): Promise<number[]>;
 }
 
@@ -60,7 +63,7 @@ export async function sweepArchived(client: ApiClient, stream: RootStream, confi
   // returns (Incomplete orders, on some stores) is counted but never held, and would hide an archived order.
   const bounds = await held.bounds();
   if (!bounds) return { gone: [], requests: 0, held: 0, counted: 0 };
-  const heldGroups = new Set((await held.count(bounds[0], bounds[1])).groups.keys());
+  const heldGroups = (await held.count(bounds[0], bounds[1])).groups;
   const counted = async (lo: number, hi: number): Promise<number> => {
     const counts = await readCounts(client, stream.name, rule, { ...scope, ...since, ...range(lo, hi) });
     if (!rule.groups) return counts.total;

@@ -81,7 +81,7 @@ describe("archived orders in DuckDB", () => {
     emulator.log.clear();
     const second = await load();
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/archived orders: \d+ live rows held, \d+ counted by the API; 2 no longer listed/);
+    expect(second.stderr).toMatch(/archived orders: \d+ live ids held, \d+ counted by the API; 2 no longer listed/);
     const found = await marks(db());
     expect(found.archived).toEqual(gone);
     expect(found.unmarked).toBe(0);
@@ -215,7 +215,7 @@ describe("with channel_id set, the sweeps keep to the channel", () => {
     channelEmulator.log.clear();
     const second = await load();
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/archived orders: \d+ live rows held, \d+ counted by the API; 1 no longer listed/);
+    expect(second.stderr).toMatch(/archived orders: \d+ live ids held, \d+ counted by the API; 1 no longer listed/);
     const marked = await query(db, "select id::int as id from bigcommerce.orders where _deleted_at is not null");
     expect(marked).toEqual([{ id: gone }]);
     const sweep = [...channelEmulator.log.filter({ endpoint: "GET /v2/orders/count" }), ...channelEmulator.log.filter({ endpoint: "GET /v2/orders" })]

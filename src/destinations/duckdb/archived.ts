@@ -94,7 +94,10 @@ export async function markArchivedIds(connection: DuckDBConnection, schema: stri
   return changed;
 }
 
-/** The live rows (not archived, not marked deleted) of a table keyed by one integer id, for `sweepArchived`. */
+/**
+ * The live rows (not archived, not marked deleted) of a table keyed by one integer id, for `sweepArchived`: ids
+ * counted once however many rows hold them (an append-mode table keeps a row per version).
+ */
 export function heldIds(connection: DuckDBConnection, schema: string, table: TableSchema, groupColumn?: string): HeldIds {
   const key = ident(table.primaryKey[0]);
   const live = `${ident(DELETED_AT)} IS NULL${table.archived ? ` AND ${ident(table.archived)} IS NOT TRUE` : ""}`;
@@ -106,18 +109,14 @@ export function heldIds(connection: DuckDBConnection, schema: string, table: Tab
       return lo === null || hi === null ? undefined : [Number(lo), Number(hi)];
     },
     async count(lo, hi) {
-      const where = `${live} AND ${key} BETWEEN ${lo} AND ${hi}`;
       const group = groupColumn ? `CAST(${ident(groupColumn)} AS VARCHAR)` : "''";
-      const groups = new Map<string, number>();
-      let total = 0;
-      for (const [g, n] of await rows(`SELECT ${group}, count(*)::BIGINT FROM ${from} WHERE ${where} GROUP BY ALL`)) {
-        groups.set(String(g), Number(n));
-        total += Number(n);
-      }
-      return { total, groups };
+      const [total, groups] = (await rows(
+        `SELECT count(DISTINCT ${key})::BIGINT, to_json(coalesce(list(DISTINCT ${group}), [])) FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi}`,
+      ))[0]!;
+      return { total: Number(total), groups: new Set((JSON.parse(String(groups)) as unknown[]).map(String)) };
     },
     async ids(lo, hi) {
-      return (await rows(`SELECT ${key}::BIGINT FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi} ORDER BY 1`)).map(([id]) => Number(id));
+      return (await rows(`SELECT DISTINCT ${key}::BIGINT FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi} ORDER BY 1`)).map(([id]) => Number(id));
     },
   };
 }

@@ -70,7 +70,7 @@ export class DuckDBDestination {
     return marked;
   }
 
-  /** The live rows held of a table keyed by one integer id (see `HeldIds`), counted per `groupColumn`. */
+  /** The live ids held of a table keyed by one integer id (see `HeldIds`), with the `groupColumn` values of their rows. */
   heldIds(table: TableSchema, groupColumn?: string): HeldIds {
     return heldIds(this.connection, this.schema, table, groupColumn);
   }
