@@ -110,10 +110,11 @@ export function heldIds(connection: DuckDBConnection, schema: string, table: Tab
     },
     async count(lo, hi) {
       const group = groupColumn ? `CAST(${ident(groupColumn)} AS VARCHAR)` : "''";
-      const [total, groups] = (await rows(
-        `SELECT count(DISTINCT ${key})::BIGINT, to_json(coalesce(list(DISTINCT ${group}), [])) FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi}`,
-      ))[0]!;
-      return { total: Number(total), groups: new Set((JSON.parse(String(groups)) as unknown[]).map(String)) };
+      const reader = await connection.runAndReadAll(
+        `SELECT count(DISTINCT ${key})::BIGINT, coalesce(list(DISTINCT ${group}), []) FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi}`,
+      );
+      const [total, groups] = reader.getRowsJS()[0]!;
+      return { total: Number(total), groups: new Set((groups as unknown[]).map(String)) };
     },
     async ids(lo, hi) {
       return (await rows(`SELECT DISTINCT ${key}::BIGINT FROM ${from} WHERE ${live} AND ${key} BETWEEN ${lo} AND ${hi} ORDER BY 1`)).map(([id]) => Number(id));
