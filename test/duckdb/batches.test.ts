@@ -3,7 +3,8 @@
  * replaced, no child row removed), a record met twice in one load ends as one row whether its
  * two pages fall in one batch or in two, an incremental batch of several pages merges a changed
  * order (its removed line item disappears), a record met in two cursor windows of one first load
- * ends as one row, and a load killed between batches of several pages
+ * ends as one row, an append-mode load writes straight to the tables and keeps each version once,
+ * and a load killed between batches of several pages
  * keeps the rows of whole batches with the state after them, so the rerun ends exactly-once.
  */
 import { join } from "node:path";
@@ -39,7 +40,13 @@ describe("write paths and batches (engine → DuckDB)", () => {
   });
 
   /** Loads the streams; `during` sees each event before the destination does, `onBatch` each commit. */
-  async function load(path: string, batchRows: number, during?: (event: SyncEvent) => void, onBatch?: LoadOptions["onBatch"]): Promise<LoadSummary> {
+  async function load(
+    path: string,
+    batchRows: number,
+    during?: (event: SyncEvent) => void,
+    onBatch?: LoadOptions["onBatch"],
+    writeModes?: LoadOptions["writeModes"],
+  ): Promise<LoadSummary> {
     const client = clientFor(config, FAST_RETRIES);
     const events = sync({ config, selection: { streams: STREAMS }, state: await readState(path), client });
     async function* watched(): AsyncGenerator<SyncEvent> {
@@ -48,7 +55,7 @@ describe("write paths and batches (engine → DuckDB)", () => {
         yield event;
       }
     }
-    return await loadEvents(watched(), { path, batchRows, onBatch });
+    return await loadEvents(watched(), { path, batchRows, onBatch, writeModes });
   }
 
   it("a first load only inserts, appended straight to the tables: no stored row replaced, no child row removed, one transaction per batch of pages", async () => {
@@ -98,6 +105,38 @@ describe("write paths and batches (engine → DuckDB)", () => {
       expect(await count(path, "SELECT count(*)::INTEGER AS n FROM (SELECT id, order_id FROM bigcommerce.order_products GROUP BY ALL HAVING count(*) > 1)")).toBe(0);
     });
   }
+
+  it("an append-mode load appends straight to the tables too: a version met again is stored once, a new version of a record beside the old", async () => {
+    const path = tmp.file("append.duckdb");
+    const appendOrders = { orders: "append" as const };
+    let moved: number | undefined;
+    const committed: { rows: number; direct: boolean }[] = [];
+    const first = await load(path, 20, (event) => {
+      if (moved !== undefined || event.type !== "batch") return;
+      const row = event.rows.get("orders")?.[0];
+      if (!row) return;
+      // A new version (date_modified moves) after its page was read: met again on the last page, in another batch.
+      moved = Number(row.id);
+      emulator.store.updateOrder(moved, { staff_notes: "changed mid-load" });
+    }, ({ rows, direct }) => committed.push({ rows, direct }), appendOrders);
+    expect(moved).toBeDefined();
+    expect(committed.filter((batch) => batch.rows > 0).length).toBeGreaterThanOrEqual(2);
+    expect(committed.every((batch) => batch.direct), "every batch appended without a stage").toBe(true);
+    const live = emulator.store.orders.filter((o) => !o.deleted).length;
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(live + 1);
+    expect(await query(path, `SELECT staff_notes FROM bigcommerce.orders WHERE id = ${moved} ORDER BY date_modified`)).toEqual([
+      { staff_notes: expect.not.stringMatching(/changed mid-load/) },
+      { staff_notes: "changed mid-load" },
+    ]);
+    // Its line items did not change: the second reading's rows (whole-row identity) were the stored ones again.
+    const lines = emulator.store.order(moved!)!.lines.length;
+    expect(first.tables.order_products.skipped).toBe(lines);
+    expect(await count(path, `SELECT count(*)::INTEGER AS n FROM bigcommerce.order_products WHERE order_id = ${moved}`)).toBe(lines);
+    // Nothing changed since: the record at the bookmark is read again and skipped, nothing is added.
+    const again = await load(path, 20, undefined, undefined, appendOrders);
+    expect(again.tables.orders?.inserted ?? 0).toBe(0);
+    expect(await count(path, "SELECT count(*)::INTEGER AS n FROM bigcommerce.orders")).toBe(live + 1);
+  });
 
   it("an incremental batch of several pages merges: a changed order's removed line item disappears, the others stay", async () => {
     const path = tmp.file("merge.duckdb");

@@ -3,11 +3,12 @@
  * pages) are written in its mode, parents before children. A merged parent then removes the
  * rows of its descendants that the batch does not bring again.
  *
- * A batch whose tables are all upserted by key (or replaced whole) and that holds each key once
- * is appended straight into the stored tables instead (direct stages, inside a transaction
- * open from its first page): no temporary copy, no `INSERT … SELECT`. Its rows carry the
- * batch's own `_extracted_at`, so the upsert is then one `DELETE` of the other rows with the
- * batch's keys — none to look for in a table this load found empty and has not written yet.
+ * A batch whose tables are all upserted or appended by key (or replaced whole) and that holds
+ * each key once is appended straight into the stored tables instead (direct stages, inside a
+ * transaction open from its first page): no temporary copy, no `INSERT … SELECT`. Its rows carry
+ * the batch's own `_extracted_at`, so the upsert is then one `DELETE` of the other rows with the
+ * batch's keys, and an append one `DELETE` of the batch's rows that were stored already — none
+ * to look for in a table this load found empty and has not written yet.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { TableSchema, WriteMode } from "../../engine/types.ts";
@@ -18,8 +19,8 @@ import { ident, literal, qualified } from "./sql.ts";
 import { dataColumns, type StoredColumns } from "./tables.ts";
 import type { TableLoadSummary } from "./types.ts";
 import {
-  appendNew, batchRows, type CascadeLink, cascadeDelete, type DirectTarget, inDirectBatch, insertAll, ofBatch, replaceOlder, type Stamp, stagedKey,
-  upsertLatest, type WriteTarget,
+  appendNew, batchRows, type CascadeLink, cascadeDelete, type DirectTarget, dropStoredVersions, inDirectBatch, insertAll, ofBatch, replaceOlder,
+  type Stamp, stagedKey, upsertLatest, type WriteTarget,
 } from "./writes.ts";
 
 /** A table written in a load. */
@@ -37,9 +38,16 @@ export interface TableInfo {
   summary: TableLoadSummary;
 }
 
-/** True when a table's batches may be appended straight into it: upserted by key, or replaced whole. */
+/** True when a table's batches may be appended straight into it: merged or appended by key, or replaced whole. */
 export function writesDirect(info: TableInfo): boolean {
-  return (info.mode === "merge" && info.schema.primaryKey.length > 0) || info.mode === "replace";
+  return info.mode === "replace" || info.schema.primaryKey.length > 0;
+}
+
+/** What makes a row of an `append` table a version already stored: its key and cursor when it has both, else the whole row. */
+function appendIdentity(info: TableInfo): string[] {
+  const key = info.schema.primaryKey;
+  const cursor = info.schema.cursor;
+  return key.length > 0 && cursor && info.columns!.has(cursor) ? [...key, cursor] : dataColumns(info.columns!);
 }
 
 /** What a batch did to one table. */
@@ -108,10 +116,7 @@ export async function writeTables(context: BatchContext, tables: readonly TableI
     } else if (info.mode === "replace") {
       counted.inserted = await insertAll(connection, into, stamp);
     } else {
-      // Append identity: (primary key, cursor) when the table has both, else the whole row.
-      const cursor = info.schema.cursor;
-      const identity = key.length > 0 && cursor && info.columns!.has(cursor) ? [...key, cursor] : into.columns;
-      counted.inserted = await appendNew(connection, into, identity, stamp);
+      counted.inserted = await appendNew(connection, into, appendIdentity(info), stamp);
       counted.skipped = counted.rows - counted.inserted;
     }
   }
@@ -159,8 +164,13 @@ async function writeDirect(context: BatchContext, tables: readonly TableInfo[], 
     // A table replaced whole without a key keeps every row; one that held no other rows has none to replace.
     if (key.length === 0 || info.holdsRows === false) continue;
     const target = targets.get(info)!;
-    const replaced = await replaceOlder(connection, target, key, stages.get(info)!.archivedRows);
     const counted = counts.get(info)!;
+    if (info.mode === "append") {
+      const skipped = await dropStoredVersions(connection, target, appendIdentity(info));
+      Object.assign(counted, { skipped, inserted: counted.rows - skipped });
+      continue;
+    }
+    const replaced = await replaceOlder(connection, target, key, stages.get(info)!.archivedRows);
     Object.assign(counted, { updated: replaced, inserted: Math.max(0, counted.rows - replaced) });
     if (replaced === 0) continue;
     for (const path of context.cascadePaths(info)) {

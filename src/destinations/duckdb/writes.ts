@@ -203,6 +203,27 @@ export function inDirectBatch(target: DirectTarget, key: readonly string[]): str
   return `${own} OR EXISTS (SELECT 1 FROM ${target.table} AS o WHERE ${ofBatch(target, "o")} AND ${matches("o", "d", key, "=")})`;
 }
 
+/** A direct batch's identities of one table that other rows of it already have (see `dropStoredVersions`). */
+const STORED_VERSIONS = "__stored_versions";
+
+/**
+ * The append of a batch appended straight into its table: the batch's rows whose `identity` (key and
+ * cursor, or the whole row) a row of another batch already has are deleted again, so each version is
+ * stored once. The batch's identities are found in the table first (a join of the batch against
+ * the older rows), then deleted from the batch. Returns the rows deleted (the batch's skipped rows).
+ */
+export async function dropStoredVersions(connection: DuckDBConnection, target: DirectTarget, identity: readonly string[]): Promise<number> {
+  const columns = identity.map((c) => `n.${ident(c)}`).join(", ");
+  const stored = `temp.main.${ident(STORED_VERSIONS)}`;
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${ident(STORED_VERSIONS)} AS SELECT DISTINCT ${columns} FROM ${target.table} AS n
+     WHERE ${ofBatch(target, "n")} AND EXISTS (SELECT 1 FROM ${target.table} AS t WHERE NOT (${ofBatch(target, "t")}) AND ${matches("t", "n", identity)})`,
+  );
+  const deleted = await changed(connection, `DELETE FROM ${target.table} AS n USING ${stored} AS v WHERE ${ofBatch(target, "n")} AND ${matches("n", "v", identity)}`);
+  await connection.run(`DROP TABLE ${stored}`);
+  return deleted;
+}
+
 /** A direct batch's keys of one table (see `replaceOlder`). */
 const BATCH_KEYS = "__batch_keys";
 
