@@ -357,7 +357,9 @@ export class LoadRun {
       if (!info) throw new RuntimeFailure(`DuckDB: the batch of ${stream} has rows for table ${name}, which had no schema event`);
       page.push([info, list]);
     }
-    const keys = page.every(([info]) => writesDirect(info)) ? pageKeys(page) : undefined;
+    // A page joins a pending staged batch whatever its keys: they are looked at only for a direct batch or a new one.
+    const staged = this.#pending !== undefined && !this.#pending.direct;
+    const keys = !staged && page.every(([info]) => writesDirect(info)) ? pageKeys(page) : undefined;
     // A direct batch holds each key once: a page that repeats one of its keys (a record read in two windows) starts the next batch.
     if (this.#pending?.direct && (!keys || repeats(this.#pending.direct.keys, keys))) await this.#flush();
     let pending = this.#pending;
