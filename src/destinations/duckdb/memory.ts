@@ -33,11 +33,12 @@ async function appendsCheaply(connection: DuckDBConnection, schema: string): Pro
 
 /** DuckDB's memory limit through one load (see above). */
 export class MemoryBudget {
-  #lowered: boolean;
+  /** The whole limit, while DuckDB runs at its share (undefined once given back, or never lowered). */
+  #restore: string | undefined;
 
   /** `appendLimit`: DuckDB's limit while the load appends, as DuckDB reads it (undefined: the whole limit throughout). */
   private constructor(readonly connection: DuckDBConnection, readonly limit: string | undefined, readonly appendLimit: string | undefined) {
-    this.#lowered = appendLimit !== undefined;
+    this.#restore = appendLimit === undefined ? undefined : limit;
   }
 
   /** Lowers DuckDB's limit to its append share when `limit` is given and a load into `schema` only appends cheaply (above). */
@@ -51,8 +52,9 @@ export class MemoryBudget {
 
   /** Gives DuckDB the whole limit back (once; a no-op after). */
   async whole(): Promise<void> {
-    if (!this.#lowered || this.limit === undefined) return;
-    this.#lowered = false;
-    await this.connection.run(`SET memory_limit = ${literal(this.limit)}`);
+    const limit = this.#restore;
+    if (limit === undefined) return;
+    this.#restore = undefined;
+    await this.connection.run(`SET memory_limit = ${literal(limit)}`);
   }
 }
