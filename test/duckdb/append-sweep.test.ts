@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
-import { emulatorWithConfig } from "../support/emulator.ts";
+import { emulatorWithConfig, sweepRequests } from "../support/emulator.ts";
 import { query } from "./fixtures.ts";
 
 let emulator: Emulator;
@@ -24,15 +24,6 @@ beforeAll(async () => {
   config = writeFile(dir, "config.json", raw);
 });
 afterAll(() => emulator.close());
-
-/** Requests of the sweep: orders/count and orders asked by id range. */
-function sweepRequests() {
-  const byId = (e: { query: Record<string, string> }) => e.query.min_id !== undefined;
-  return {
-    counts: emulator.log.filter({ endpoint: "GET /v2/orders/count" }).filter(byId).length,
-    pages: emulator.log.filter({ endpoint: "GET /v2/orders" }).filter(byId).length,
-  };
-}
 
 describe("archived orders in an append-mode orders table", () => {
   const db = () => join(dir, "append.duckdb");
@@ -49,7 +40,7 @@ describe("archived orders in an append-mode orders table", () => {
     expect(second.code, second.stderr).toBe(0);
     for (const order of changed) expect(await versions(order.id)).toBe(2);
     // The held ids against the API's count over their range: one request, and they agree.
-    expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
+    expect(sweepRequests(emulator)).toEqual({ counts: 1, pages: 0 });
     expect(second.stderr).not.toMatch(/no longer listed/);
   });
 
@@ -62,7 +53,7 @@ describe("archived orders in an append-mode orders table", () => {
     expect(third.stderr).toMatch(/archived orders: 150 live ids held, 149 counted by the API; 1 no longer listed/);
     const marked = await query(db(), "select id::int as id, count(*)::int as n from bigcommerce.orders where _deleted_at is not null group by id");
     expect(marked).toEqual([{ id: gone, n: 2 }]);
-    const cost = sweepRequests();
+    const cost = sweepRequests(emulator);
     expect(cost.pages).toBeGreaterThanOrEqual(1);
     expect(cost.pages).toBeLessThanOrEqual(2);
   });

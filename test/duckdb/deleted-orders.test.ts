@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.ts";
 import { runCli, tempDir, writeFile } from "../support/cli.ts";
-import { emulatorWithConfig } from "../support/emulator.ts";
+import { emulatorWithConfig, sweepRequests } from "../support/emulator.ts";
 import { query } from "./fixtures.ts";
 
 let emulator: Emulator;
@@ -30,15 +30,6 @@ afterAll(() => emulator.close());
 
 const CHILDREN = ["order_products", "order_consignments"];
 const STREAMS = ["orders", ...CHILDREN].join(",");
-
-/** Requests of the sweep: orders/count and orders asked by id range. */
-function sweepRequests() {
-  const byId = (e: { query: Record<string, string> }) => e.query.min_id !== undefined;
-  return {
-    counts: emulator.log.filter({ endpoint: "GET /v2/orders/count" }).filter(byId).length,
-    pages: emulator.log.filter({ endpoint: "GET /v2/orders" }).filter(byId).length,
-  };
-}
 
 /** The archived orders held, and whether each child row carries its order's `_deleted_at` (and only those). */
 async function marks(db: string): Promise<{ archived: number[]; unmarked: number; stray: number }> {
@@ -72,7 +63,7 @@ describe("archived orders in DuckDB", () => {
     expect(ids).toHaveLength(ORDERS - SEEDED);
     for (const id of seeded()) expect(ids).not.toContain(id);
     expect(emulator.log.filter({ endpoint: "GET /v2/orders" }).filter((e) => e.query.is_deleted === "true")).toHaveLength(0);
-    expect(sweepRequests()).toEqual({ counts: 0, pages: 0 });
+    expect(sweepRequests(emulator)).toEqual({ counts: 0, pages: 0 });
   });
 
   it("an archive that left date_modified as it was is found by the id sweep; the order and its child rows are marked", async () => {
@@ -89,7 +80,7 @@ describe("archived orders in DuckDB", () => {
     const children = await query(db(), `select count(*)::int as n from bigcommerce.order_products where order_id in (${gone.join(",")}) and _deleted_at is not null`);
     expect(children[0]!.n).toBeGreaterThan(0);
     // Halving 147 held ids down to a page of 50: a few counts and one page per neighbouring pair, not every id.
-    const cost = sweepRequests();
+    const cost = sweepRequests(emulator);
     expect(cost.pages).toBeGreaterThanOrEqual(1);
     expect(cost.pages).toBeLessThanOrEqual(2);
     expect(cost.counts).toBeLessThanOrEqual(4);
@@ -99,7 +90,7 @@ describe("archived orders in DuckDB", () => {
     emulator.log.clear();
     const third = await load();
     expect(third.code, third.stderr).toBe(0);
-    expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
+    expect(sweepRequests(emulator)).toEqual({ counts: 1, pages: 0 });
     expect((await marks(db())).archived).toHaveLength(2);
   });
 
@@ -115,7 +106,7 @@ describe("archived orders in DuckDB", () => {
     expect(found.archived).toHaveLength(3);
     expect(found.unmarked).toBe(0);
     // The read marked it already: the held rows agree with the count, so no id page.
-    expect(sweepRequests()).toEqual({ counts: 1, pages: 0 });
+    expect(sweepRequests(emulator)).toEqual({ counts: 1, pages: 0 });
   });
 
   it("an archived order read again is rewritten and keeps the time it was first stored as archived", async () => {

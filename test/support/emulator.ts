@@ -37,3 +37,12 @@ export async function collect(options: SyncOptions): Promise<{ rows: Map<string,
   }
   return { rows, state, skipped };
 }
+
+/** The requests of an archived-orders id sweep in the emulator's log: orders/count and orders pages asked by id range. */
+export function sweepRequests(emulator: Emulator): { counts: number; pages: number } {
+  const byId = (e: { query: Record<string, string> }) => e.query.min_id !== undefined;
+  return {
+    counts: emulator.log.filter({ endpoint: "GET /v2/orders/count" }).filter(byId).length,
+    pages: emulator.log.filter({ endpoint: "GET /v2/orders" }).filter(byId).length,
+  };
+}
